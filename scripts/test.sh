@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole default test suite (what CI runs after install.sh). Fails when:
+#   * the library is out of sync with the notebooks, a notebook is not clean, or README.md is stale;
+#   * any notebook fails to execute (nbdev_test; cells flagged slow/dft/gpu are skipped);
+#   * pytest fails or collects no test (exit 5 is a failure here).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+if [ -z "${CRYSTAL_DESIGN_DATA:-}" ] && [ -d ../shared/data ]; then export CRYSTAL_DESIGN_DATA="$(cd ../shared/data && pwd)"; fi
+echo "CRYSTAL_DESIGN_DATA=${CRYSTAL_DESIGN_DATA:-<unset: data-dependent tests will skip>}"
+export MPLBACKEND=Agg PYTHONWARNINGS=ignore
+
+echo "== 1/4 notebooks clean, library and README in sync"
+nbdev_export && nbdev_clean && python scripts/make_readme.py || exit 1
+if ! git diff --exit-code --stat -- crystal_design nbs README.md; then
+  echo "FAIL: nbdev_export/nbdev_clean/make_readme changed tracked files: commit the synced, cleaned result"; exit 1
+fi
+untracked=$(git status --porcelain --untracked-files=all -- crystal_design nbs | grep '^??' || true)
+if [ -n "$untracked" ]; then echo "FAIL: untracked generated files:"; echo "$untracked"; exit 1; fi
+
+echo "== 2/4 notebooks execute (nbdev_test)"
+nbdev_test --n_workers 2 --timing || { echo "FAIL: a notebook did not execute"; exit 1; }
+
+echo "== 3/4 pytest"
+python -m pytest; rc=$?
+if [ $rc -eq 5 ]; then echo "FAIL: pytest collected no tests"; exit 1; fi
+[ $rc -eq 0 ] || { echo "FAIL: pytest exit $rc"; exit $rc; }
+
+echo "== 4/4 main job smoke run"
+out=$(mktemp -d)/rollout
+crystal-design rollout --episodes 16 --out "$out" --no-progress || { echo "FAIL: main job"; exit 1; }
+echo "all checks passed"
