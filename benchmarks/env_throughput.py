@@ -7,7 +7,9 @@ Reports, for random masked rollouts over MP-20 + Perov-5 skeletons:
   * batch env steps/s (torch tensors, auto-reset, n_envs episodes at a time);
   * the straightforward baseline measured in the same run: the Gymnasium env stepped one episode
     at a time (Python per step, NumPy observations), and its ratio to the batch env;
-  * per-skeleton graph build time, radius cutoff vs CrystalNN.
+  * per-skeleton graph build time, radius cutoff vs CrystalNN;
+  * batching states for a network: `GraphPool.collate` (gathers from graphs built once) vs the
+    straightforward way (rebuild each state's graph with the neighbour search, then concatenate).
 The last printed line is a JSON object with every figure.
 """
 import argparse
@@ -22,7 +24,7 @@ import torch
 from crystal_design.core import set_threads
 from crystal_design.data import load_mp20_qe, perov5_splits, structure_from_cif
 from crystal_design.env import BatchDesignEnv, CrystalDesignEnv, random_actions
-from crystal_design.graphs import Skeleton, radius_graph, crystalnn_graph
+from crystal_design.graphs import GraphPool, Skeleton, radius_graph, crystalnn_graph
 
 
 def skeletons(n_mp20, n_perov):
@@ -58,6 +60,31 @@ def time_gym_env(sks, seconds):
     return steps / dt, episodes / dt
 
 
+def time_collate(sks, batch=256, reps=20):
+    "States/s batched by GraphPool.collate vs rebuilding every state's radius graph and concatenating."
+    pool = GraphPool(sks)
+    rng = np.random.default_rng(0)
+    ids = torch.as_tensor(rng.integers(len(sks), size=batch))
+    species = torch.as_tensor(rng.integers(-1, 88, size=(batch, pool.max_sites)))
+    focus = torch.zeros(batch, dtype=torch.long)
+    pool.collate(ids, species, focus, 1.0, n_vocab=88)
+    t0 = time.perf_counter()
+    for _ in range(reps): pool.collate(ids, species, focus, 1.0, n_vocab=88)
+    fast = batch * reps / (time.perf_counter() - t0)
+
+    def naive():
+        src, dst, dist, shift, off = [], [], [], [], 0
+        for i in ids.tolist():
+            sk = sks[i]; g = radius_graph(sk.frac_coords, sk.lattice, 5.0)
+            src.append(torch.as_tensor(g.src) + off); dst.append(torch.as_tensor(g.dst) + off)
+            dist.append(torch.as_tensor(g.dist_ang)); shift.append(torch.as_tensor(g.shift_ang)); off += sk.n_sites
+        return torch.stack([torch.cat(src), torch.cat(dst)]), torch.cat(dist), torch.cat(shift)
+    t0 = time.perf_counter()
+    for _ in range(max(1, reps // 4)): naive()
+    slow = batch * max(1, reps // 4) / (time.perf_counter() - t0)
+    return fast, slow
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n-mp20", type=int, default=100); ap.add_argument("--n-perov", type=int, default=100)
@@ -84,11 +111,15 @@ def main():
     print(f"baseline, Gymnasium env one episode at a time: {g_steps:,.0f} steps/s, {g_eps:,.0f} episodes/s")
     print(f"batch env / baseline: {b_steps/g_steps:.0f}x   (goal: >= 20,000 steps/s on 2 cores: "
           f"{'met' if b_steps >= 20000 else 'NOT met'})")
+    c_fast, c_slow = time_collate(sks)
+    print(f"batching 256 states: GraphPool.collate {c_fast:,.0f} states/s vs rebuild-per-state {c_slow:,.0f} states/s "
+          f"({c_fast/c_slow:.0f}x)")
     print(json.dumps(dict(benchmark="env_throughput", n_skeletons=len(sks), n_envs=a.n_envs, cores=os.cpu_count(),
                           batch_env_steps_per_s=round(b_steps), batch_env_episodes_per_s=round(b_eps),
                           gym_env_steps_per_s=round(g_steps), speedup_vs_gym=round(b_steps / g_steps, 1),
                           radius_graph_ms=round(1e3 * t_rad, 4), crystalnn_graph_ms=round(1e3 * t_cnn, 2),
-                          crystalnn_over_radius=round(t_cnn / t_rad, 1))))
+                          crystalnn_over_radius=round(t_cnn / t_rad, 1), collate_states_per_s=round(c_fast),
+                          rebuild_states_per_s=round(c_slow), collate_speedup=round(c_fast / c_slow, 1))))
 
 
 if __name__ == "__main__":
