@@ -21,7 +21,6 @@ import warnings
 import numpy as np
 import torch
 
-from crystal_design.core import set_threads
 from crystal_design.data import load_mp20_qe, perov5_splits, structure_from_cif
 from crystal_design.env import BatchDesignEnv, CrystalDesignEnv, random_actions
 from crystal_design.graphs import GraphPool, Skeleton, radius_graph, crystalnn_graph

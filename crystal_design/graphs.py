@@ -5,7 +5,6 @@
 # %% ../nbs/03_graphs.ipynb #b78355ec
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed

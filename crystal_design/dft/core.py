@@ -5,12 +5,10 @@
 # %% ../../nbs/07b_dft.ipynb #92bf7438
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field, replace

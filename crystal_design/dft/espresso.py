@@ -5,11 +5,9 @@
 # %% ../../nbs/07d_espresso.ipynb #d3ee8584
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
-import subprocess
 import time
 from pathlib import Path
 

@@ -11,7 +11,7 @@ import json
 import re
 import sys
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
