@@ -20,7 +20,7 @@ from ..core import CrystalDesignError
 
 # %% auto #0
 __all__ = ['FINAL', 'band_edges', 'gap_from_bands', 'fixed_occupations', 'odd_electrons', 'Rung', 'next_rung', 'climb',
-           'eos_points', 'RunResult', 'run_engine']
+           'eos_points', 'add_bulk_modulus', 'RunResult', 'run_engine']
 
 # %% ../../nbs/07b_dft.ipynb #28c81155
 def band_edges(eigenvalues_ev, occupations) -> tuple[float, float]:
@@ -95,6 +95,16 @@ def eos_points(run, s, rung: Rung, strain: float = 0.06, n: int = 5):
         if r["status"] != "ok": return None, dict(r, message=f"E(V) point at {f:.2f} V0: {r.get('message', '')}")
         vols.append(si.volume); ens.append(r["energy_ev"])
     return vols, ens
+
+def add_bulk_modulus(ev, run, s, rung: Rung, strain: float = 0.06):
+    "Fill `ev.bulk_modulus_gpa` (GPa) from a 5-volume E(V) fit around `s`, or mark `ev` failed with the failing point's status."
+    from crystal_design.oracles import eos_bulk_modulus
+    vols, ens = eos_points(run, s, rung, strain)
+    if vols is None: ev.status, ev.message = ens["status"], ens["message"]
+    else:
+        ev.bulk_modulus_gpa = eos_bulk_modulus(vols, ens)[2]
+        ev.extra.update(eos_volumes_ang3=vols, eos_energies_ev=ens)
+    return ev
 
 # %% ../../nbs/07b_dft.ipynb #f16c447b
 @dataclass

@@ -15,9 +15,9 @@ import numpy as np
 from pymatgen.core import Structure
 
 from ..core import RY_TO_EV, CrystalDesignError, cache_dir
-from .core import Rung, climb, eos_points, gap_from_bands, odd_electrons, run_engine
+from .core import Rung, add_bulk_modulus, climb, gap_from_bands, odd_electrons, run_engine
 from .gpaw import EngineNotInstalled
-from ..oracles import Evaluation, Oracle, eos_bulk_modulus
+from ..oracles import Evaluation, Oracle
 
 # %% auto #0
 __all__ = ['QE_INSTALL', 'PSLIBRARY', 'QE_PRESETS', 'qe_available', 'qe_version', 'rewrap_upf', 'generate_paw', 'upf_valence',
@@ -272,10 +272,6 @@ class QEOracle(Oracle):
             ev.extra = {k: res[k] for k in ("energy_ry", "fermi_ev", "homo_ev", "lumo_ev", "iterations", "wall_time") if k in res}
             ev.extra.update(ecutwfc_ry=self.params["ecutwfc_ry"], ecutrho_ry=self.params["ecutrho_ry"])
             if self.bulk_modulus:
-                vols, ens = eos_points(self.run, s, rung, self.eos_strain)
-                if vols is None: ev.status, ev.message = ens["status"], ens["message"]
-                else:
-                    ev.bulk_modulus_gpa = eos_bulk_modulus(vols, ens)[2]
-                    ev.extra.update(eos_volumes_ang3=vols, eos_energies_ev=ens)
+                add_bulk_modulus(ev, self.run, s, rung, self.eos_strain)
         ev.seconds = time.perf_counter() - t0
         return ev

@@ -19,8 +19,8 @@ import numpy as np
 from pymatgen.core import Structure
 
 from ..core import CrystalDesignError
-from .core import Rung, climb, eos_points, fixed_occupations, gap_from_bands, odd_electrons, run_engine
-from ..oracles import Evaluation, Oracle, eos_bulk_modulus
+from .core import Rung, add_bulk_modulus, climb, fixed_occupations, gap_from_bands, odd_electrons, run_engine
+from ..oracles import Evaluation, Oracle
 
 # %% auto #0
 __all__ = ['GPAW_INSTALL', 'GPAW_PRESETS', 'EngineNotInstalled', 'gpaw_available', 'gpaw_setups', 'GPAWOracle']
@@ -135,10 +135,6 @@ class GPAWOracle(Oracle):
             ev.extra = {k: res[k] for k in ("fermi_ev", "iterations", "relax_steps", "relax_converged", "stress_gpa") if k in res}
             if "cell" in res: ev.extra["relaxed_structure"] = s_final.as_dict()
             if self.bulk_modulus:
-                vols, ens = eos_points(self.run, s_final, rung, self.eos_strain)
-                if vols is None: ev.status, ev.message = ens["status"], ens["message"]
-                else:
-                    ev.bulk_modulus_gpa = eos_bulk_modulus(vols, ens)[2]
-                    ev.extra.update(eos_volumes_ang3=vols, eos_energies_ev=ens)
+                add_bulk_modulus(ev, self.run, s_final, rung, self.eos_strain)
         ev.seconds = time.perf_counter() - t0
         return ev
