@@ -15,8 +15,8 @@ from .core import CrystalDesignError, ElementError
 from .elements import element_class
 
 # %% auto #0
-__all__ = ['reduced_formula', 'smact_valid', 'validity', 'accuracy', 'similarity', 'emd_1d', 'in_range', 'desired_range_fraction',
-           'ood_fraction', 'uniqueness', 'novelty', 'success_rate']
+__all__ = ['MAX_SMACT_ELEMENTS', 'reduced_formula', 'smact_valid', 'validity', 'accuracy', 'similarity', 'emd_1d', 'in_range',
+           'desired_range_fraction', 'ood_fraction', 'uniqueness', 'novelty', 'success_rate']
 
 # %% ../nbs/05_metrics.ipynb #fde6b5c6
 def reduced_formula(x) -> str:
@@ -37,6 +37,8 @@ def _reduced(s: str) -> str:
         warnings.simplefilter("ignore")
         return c.reduced_formula
 
+MAX_SMACT_ELEMENTS = 8   # SMACT enumerates every oxidation-state combination: cost grows as the product over elements
+
 @lru_cache(200_000)
 def _smact_valid(formula: str, use_pauling_test: bool, include_alloys: bool) -> bool:
     from smact.screening import smact_validity
@@ -45,9 +47,11 @@ def _smact_valid(formula: str, use_pauling_test: bool, include_alloys: bool) -> 
         warnings.simplefilter("ignore")
         return bool(smact_validity(formula, use_pauling_test=use_pauling_test, include_alloys=include_alloys))
 
-def smact_valid(x, use_pauling_test: bool = True, include_alloys: bool = True) -> bool:
-    "SMACT charge-neutrality (+ Pauling) validity of one composition (formula, symbols, Composition or Structure)."
-    return _smact_valid(reduced_formula(x), use_pauling_test, include_alloys)
+def smact_valid(x, use_pauling_test: bool = True, include_alloys: bool = True, max_elements: int = MAX_SMACT_ELEMENTS) -> bool:
+    "SMACT charge-neutrality (+ Pauling) validity of one composition; more than `max_elements` distinct elements counts as invalid."
+    f = reduced_formula(x)
+    if len(Composition(f).elements) > max_elements: return False
+    return _smact_valid(f, use_pauling_test, include_alloys)
 
 def validity(items: Iterable, **kw) -> np.ndarray:
     "SMACT validity of many compositions, as a bool array."
