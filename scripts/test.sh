@@ -18,7 +18,8 @@ untracked=$(git status --porcelain --untracked-files=all -- crystal_design nbs |
 if [ -n "$untracked" ]; then echo "FAIL: untracked generated files:"; echo "$untracked"; exit 1; fi
 
 echo "== 2/4 notebooks execute (nbdev_test)"
-nbdev_test --n_workers 2 --timing || { echo "FAIL: a notebook did not execute"; exit 1; }
+# one torch/BLAS thread per notebook process: two workers on 2 cores must not oversubscribe (torch slows 10x+)
+OMP_NUM_THREADS=1 nbdev_test --n_workers 2 --timing || { echo "FAIL: a notebook did not execute"; exit 1; }
 
 echo "== 3/4 pytest"
 python -m pytest; rc=$?
