@@ -10,7 +10,6 @@ import json
 import time
 import warnings
 
-import numpy as np
 import torch
 
 warnings.filterwarnings("ignore")
