@@ -41,6 +41,13 @@ def structure_fingerprint(s: Structure, decimals: int = 3) -> str:
     return hashlib.sha256((json.dumps(lat.tolist()) + best).encode()).hexdigest()[:24]
 
 # %% ../nbs/07e_store.ipynb #c29edbb7
+def _to_json(x):
+    "numpy scalars/arrays (e.g. float32 forces from CHGNet) as plain JSON values."
+    import numpy as np
+    if isinstance(x, np.generic): return x.item()
+    if isinstance(x, np.ndarray): return x.tolist()
+    raise TypeError(f"cannot store {type(x).__name__} in an evaluation")
+
 class EvaluationStore:
     "SQLite (WAL) store of evaluations keyed by (structure fingerprint, oracle settings hash); safe across processes."
     def __init__(self, path=None):
@@ -74,7 +81,7 @@ class EvaluationStore:
         with self._connect() as c:
             c.execute("INSERT OR REPLACE INTO evaluations VALUES (?,?,?,?,?,?,?)",
                       (fingerprint or structure_fingerprint(s), settings_hash or ev.settings_hash, ev.oracle, ev.status,
-                       s.composition.reduced_formula, time.time(), json.dumps(ev.to_dict())))
+                       s.composition.reduced_formula, time.time(), json.dumps(ev.to_dict(), default=_to_json)))
 
     def rows(self, oracle: str | None = None) -> list[dict]:
         "All stored rows (optionally of one oracle) as dicts, oldest first."

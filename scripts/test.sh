@@ -26,7 +26,10 @@ python -m pytest; rc=$?
 if [ $rc -eq 5 ]; then echo "FAIL: pytest collected no tests"; exit 1; fi
 [ $rc -eq 0 ] || { echo "FAIL: pytest exit $rc"; exit $rc; }
 
-echo "== 4/4 main job smoke run"
-out=$(mktemp -d)/rollout
-crystal-design rollout --episodes 16 --out "$out" --no-progress || { echo "FAIL: main job"; exit 1; }
+echo "== 4/4 main job smoke run (a short crystal-design design)"
+out=$(mktemp -d)/design
+crystal-design design --episodes 128 --n-envs 32 --out "$out" --no-progress || { echo "FAIL: main job"; exit 1; }
+for f in designs.csv report.md learning_curve.png property_distribution.png config.json; do
+  [ -s "$out/$f" ] || { echo "FAIL: main job wrote no $f"; exit 1; }
+done
 echo "all checks passed"
