@@ -228,7 +228,7 @@ class ReplayBuffer:
     def load_state_dict(self, d: dict):
         if d["capacity"] != self.capacity: raise CrystalDesignError(f"replay capacity {d['capacity']} in checkpoint, {self.capacity} configured")
         for k, v in d["data"].items(): self.data[k][:len(v)] = v
-        self.priority[:len(d["priority"])] = d["priority"]
+        if "priority" in d: self.priority[:len(d["priority"])] = d["priority"]      # absent in pre-PER checkpoints
         self.pos, self.size = d["pos"], d["size"]
 
 # %% ../nbs/12_online.ipynb #b0306e75
