@@ -37,6 +37,17 @@ def test_dft_engine_nacl_and_store_repeat(engine, nacl_cif, tmp_path):
     assert d2 == d1                     # the stored record (same timings): the engine did not run again
 
 
+def test_gpaw_formation_energy(nacl_cif, tmp_path):
+    from crystal_design.dft.gpaw import gpaw_available
+    if not gpaw_available(): pytest.skip("gpaw is not installed (bash install.sh installs it)")
+    env = {"CRYSTAL_DESIGN_CACHE": str(tmp_path / "cache")}           # the reference store lives in the cache
+    r = run(str(nacl_cif), "--oracle", "gpaw", "--formation-energy", "--json", "--store", str(tmp_path / "s.sqlite"), env=env)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout.splitlines()[-1])
+    assert d["status"] == "ok" and -2.3 < d["formation_energy_per_atom_ev"] < -1.5, d   # PBE ~ -1.85, expt -2.13
+    assert (tmp_path / "cache" / "dft_references.sqlite").exists()
+
+
 def test_engine_not_installed_says_how_to_install(nacl_cif, tmp_path):
     r = run(str(nacl_cif), "--oracle", "qe", "--store", str(tmp_path / "s.sqlite"), env={"PATH": "/nonexistent"})
     assert r.returncode == 2 and "apt-get install -y quantum-espresso" in r.stderr
@@ -66,6 +77,7 @@ def test_element_without_pseudopotential(tmp_path):
     (["--oracle", "magic"], "unknown oracle 'magic'"),
     (["--scheduler", "tcp://127.0.0.1:9"], "cannot reach the dask scheduler"),
     (["--workers", "0"], "--workers must be >= 1"),
+    (["--formation-energy"], "--formation-energy needs elemental reference energies"),
 ])
 def test_bad_input(nacl_cif, tmp_path, args, message):
     files = [] if args == [] else [str(nacl_cif)]

@@ -19,8 +19,9 @@ import numpy as np
 from ..core import CrystalDesignError
 
 # %% auto #0
-__all__ = ['FINAL', 'band_edges', 'gap_from_bands', 'fixed_occupations', 'odd_electrons', 'Rung', 'next_rung', 'climb',
-           'eos_points', 'add_bulk_modulus', 'RunResult', 'run_engine']
+__all__ = ['FINAL', 'DIMER_BOND_ANG', 'NOBLE_GASES', 'band_edges', 'gap_from_bands', 'fixed_occupations', 'odd_electrons', 'Rung',
+           'next_rung', 'climb', 'eos_points', 'add_bulk_modulus', 'elemental_reference', 'formation_energy_per_atom',
+           'RunResult', 'run_engine']
 
 # %% ../../nbs/07b_dft.ipynb #28c81155
 def band_edges(eigenvalues_ev, occupations) -> tuple[float, float]:
@@ -75,9 +76,9 @@ def next_rung(r: Rung, failure: str) -> Rung | None:
         return None if r.mixing_beta <= 0.1 else replace(r, mixing_beta=r.mixing_beta / 2, maxiter=r.maxiter * 2)
     return None
 
-def climb(run, ladder: bool = True) -> tuple[dict, list[dict], Rung]:
-    "Call `run(rung)` (-> result dict with 'status') up the ladder until ok or final; return (last result, attempts, last rung)."
-    rung, attempts = Rung(), []
+def climb(run, ladder: bool = True, start: Rung = Rung()) -> tuple[dict, list[dict], Rung]:
+    "Call `run(rung)` (-> result dict with 'status') up the ladder from `start` until ok or final; return (last result, attempts, last rung)."
+    rung, attempts = start, []
     while True:
         res = run(rung)
         attempts.append(dict(rung=asdict(rung), status=res["status"], seconds=round(res.get("wall_seconds", res.get("seconds", 0.0)), 3),
@@ -105,6 +106,51 @@ def add_bulk_modulus(ev, run, s, rung: Rung, strain: float = 0.06):
         ev.bulk_modulus_gpa = eos_bulk_modulus(vols, ens)[2]
         ev.extra.update(eos_volumes_ang3=vols, eos_energies_ev=ens)
     return ev
+
+# %% ../../nbs/07b_dft.ipynb #d5def5b2
+from pymatgen.core import Lattice, Structure
+
+# experimental bond lengths of the gas-phase dimers (Å; NIST CCCBDB)
+DIMER_BOND_ANG = {"H": 0.741, "N": 1.098, "O": 1.208, "F": 1.412, "Cl": 1.988, "Br": 2.281, "I": 2.666}
+NOBLE_GASES = ("He", "Ne", "Ar", "Kr", "Xe", "Rn")
+# chain / layered elements ASE has no basis for, built from space group + Wyckoff positions (experimental, room temperature)
+_WYCKOFF_REFS = {
+    "Se": ("P3_121", Lattice.hexagonal(4.3662, 4.9536), [[0.2254, 0.0, 1/3]]),       # trigonal Se chains
+    "Te": ("P3_121", Lattice.hexagonal(4.4572, 5.9290), [[0.2636, 0.0, 1/3]]),       # trigonal Te chains
+    "P": ("Cmce", Lattice.orthorhombic(3.3136, 10.478, 4.3763), [[0.0, 0.10168, 0.08056]]),   # black phosphorus
+}
+
+def elemental_reference(symbol: str, box_ang: float = 10.0) -> tuple[Structure, str]:
+    """The reference state of an element for formation energies, and its kind ('crystal', 'molecule', 'atom').
+    Crystals: ASE's reference lattice (fcc, bcc, hcp, diamond; experimental constants) or, for Se, Te and P,
+    the real structure from its space group; gases: the dimer (H, N, O, F, Cl, Br, I) or the atom (noble gases)
+    in a cubic box. Raises for elements without one (e.g. S: alpha-S8 has 32 atoms per primitive cell)."""
+    from ase.data import atomic_numbers, reference_states
+    if symbol not in atomic_numbers or symbol == "X": raise CrystalDesignError(f"unknown element {symbol!r}")
+    box = Lattice.cubic(box_ang)
+    if symbol in DIMER_BOND_ANG:
+        d = DIMER_BOND_ANG[symbol] / box_ang
+        return Structure(box, [symbol] * 2, [[0.5 - d / 2, 0.5, 0.5], [0.5 + d / 2, 0.5, 0.5]]), "molecule"
+    if symbol in NOBLE_GASES: return Structure(box, [symbol], [[0.5, 0.5, 0.5]]), "atom"
+    if symbol in _WYCKOFF_REFS:
+        sg, lat, coords = _WYCKOFF_REFS[symbol]
+        return Structure.from_spacegroup(sg, lat, [symbol] * len(coords), coords).get_primitive_structure(), "crystal"
+    ref = reference_states[atomic_numbers[symbol]]
+    if not ref or ref.get("symmetry") not in ("fcc", "bcc", "hcp", "diamond") or ("basis" in ref and ref["basis"] is None):
+        raise CrystalDesignError(f"no elemental reference state for {symbol} (ASE gives {ref and ref.get('symmetry')!r} "
+                                 "without a basis); its formation energy is undefined here")
+    from ase.build import bulk
+    from pymatgen.io.ase import AseAtomsAdaptor
+    return AseAtomsAdaptor.get_structure(bulk(symbol)), "crystal"
+
+def formation_energy_per_atom(total_energy_ev: float, composition, reference_ev_per_atom: dict) -> float:
+    "(E - sum_i n_i mu_i) / N for a pymatgen Composition (or formula) and element -> reference energy per atom (eV)."
+    from pymatgen.core import Composition
+    comp = Composition(composition)
+    missing = sorted(e.symbol for e in comp.elements if e.symbol not in reference_ev_per_atom)
+    if missing: raise CrystalDesignError(f"no reference energy for {missing}")
+    return float((total_energy_ev - sum(n * reference_ev_per_atom[e.symbol] for e, n in comp.items())) / comp.num_atoms)
+
 
 # %% ../../nbs/07b_dft.ipynb #f16c447b
 @dataclass

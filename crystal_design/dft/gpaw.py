@@ -18,12 +18,14 @@ from pathlib import Path
 import numpy as np
 from pymatgen.core import Structure
 
-from ..core import CrystalDesignError
-from .core import Rung, add_bulk_modulus, climb, fixed_occupations, gap_from_bands, odd_electrons, run_engine
+from ..core import CrystalDesignError, cache_dir
+from .core import (DIMER_BOND_ANG, NOBLE_GASES, Rung, add_bulk_modulus, climb, elemental_reference, fixed_occupations,
+                   formation_energy_per_atom, gap_from_bands, odd_electrons, run_engine)
 from ..oracles import Evaluation, Oracle
 
 # %% auto #0
-__all__ = ['GPAW_INSTALL', 'GPAW_PRESETS', 'EngineNotInstalled', 'gpaw_available', 'gpaw_setups', 'GPAWOracle']
+__all__ = ['GPAW_INSTALL', 'GPAW_PRESETS', 'SPIN_REFERENCES', 'EngineNotInstalled', 'gpaw_available', 'gpaw_setups', 'GPAWOracle',
+           'GPAWReference']
 
 # %% ../../nbs/07c_gpaw.ipynb #25d1d6a9
 class EngineNotInstalled(CrystalDesignError):
@@ -65,13 +67,14 @@ def _worker_source() -> str:
     return (Path(str(importlib.resources.files("crystal_design")))/"dft"/"gpaw_worker.py").read_text()
 
 class GPAWOracle(Oracle):
-    "GPAW plane-wave PBE: band gap (eigenvalues), total energy, optional relaxation (density) and 5-volume bulk modulus."
+    "GPAW plane-wave PBE: band gap (eigenvalues), total energy, optional relaxation (density), 5-volume bulk modulus, formation energy."
     name = "gpaw"
-    properties = ("band_gap", "total_energy", "energy_per_atom", "density", "bulk_modulus")
+    properties = ("band_gap", "total_energy", "energy_per_atom", "formation_energy_per_atom", "density", "bulk_modulus")
 
     def __init__(self, preset: str = "paper", ladder: bool = True, timeout_s: float = 720, mpi: int = 1,
                  relax_steps: int = 0, relax_fmax: float = 0.05, bulk_modulus: bool = False,
-                 eos_strain: float = 0.06, **overrides):
+                 eos_strain: float = 0.06, formation_energy: bool = False, reference_store=None,
+                 ref_kpt_density: float = 5.0, ref_box_ang: float = 10.0, **overrides):
         if not gpaw_available(): raise EngineNotInstalled(GPAW_INSTALL)
         if preset not in GPAW_PRESETS: raise CrystalDesignError(f"GPAW preset must be one of {sorted(GPAW_PRESETS)}, got {preset!r}")
         bad = set(overrides) - set(GPAW_PRESETS[preset])
@@ -79,11 +82,16 @@ class GPAWOracle(Oracle):
         self.preset, self.params = preset, {**GPAW_PRESETS[preset], **overrides}
         self.ladder, self.timeout_s, self.mpi = ladder, timeout_s, mpi
         self.relax_steps, self.relax_fmax, self.bulk_modulus, self.eos_strain = relax_steps, relax_fmax, bulk_modulus, eos_strain
+        if ref_kpt_density <= 0 or ref_box_ang < 5: raise CrystalDesignError(f"ref_kpt_density must be > 0 and ref_box_ang >= 5 A, got {ref_kpt_density}, {ref_box_ang}")
+        self.formation_energy, self.ref_kpt_density, self.ref_box_ang = formation_energy, ref_kpt_density, ref_box_ang
+        self.reference_store = str(reference_store) if reference_store else None
 
     def settings(self):
         return dict(preset=self.preset, **self.params, ladder=self.ladder, timeout_s=self.timeout_s,
                     relax_steps=self.relax_steps, relax_fmax=self.relax_fmax, bulk_modulus=self.bulk_modulus,
-                    eos_strain=self.eos_strain)
+                    eos_strain=self.eos_strain,
+                    **(dict(formation_energy=True, ref_kpt_density=self.ref_kpt_density, ref_box_ang=self.ref_box_ang)
+                       if self.formation_energy else {}))
 
     def versions(self):
         import gpaw, gpaw_data
@@ -93,7 +101,7 @@ class GPAWOracle(Oracle):
         cmd = [sys.executable, "gpaw_worker.py", "in.json", "out.json"]
         return (["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", str(self.mpi)] + cmd) if self.mpi > 1 else cmd
 
-    def run(self, s: Structure, rung: Rung = Rung(), relax_steps: int = 0, stress: bool = False) -> dict:
+    def run(self, s: Structure, rung: Rung = Rung(), relax_steps: int = 0, stress: bool = False, params: dict | None = None) -> dict:
         "One GPAW calculation in a child process; returns the raw result dict with a classified status."
         valence = gpaw_setups(self.params["xc"])
         syms = [sp.symbol for sp in s.species]
@@ -103,7 +111,7 @@ class GPAWOracle(Oracle):
         if rung.smearing_ev == 0 and not rung.spin_polarized and odd_electrons(valence, syms):
             return {"status": "charge_wrong", "message": f"{int(n_el)} valence electrons: odd count with fixed occupations", "seconds": 0.0}
         job = dict(numbers=[sp.Z for sp in s.species], cell=s.lattice.matrix.tolist(), frac=s.frac_coords.tolist(),
-                   settings=self.params, rung=asdict(rung), n_electrons=n_el, relax_steps=relax_steps,
+                   settings=params or self.params, rung=asdict(rung), n_electrons=n_el, relax_steps=relax_steps,
                    relax_fmax=self.relax_fmax, stress=stress)
         r = run_engine(self._cmd(), {"in.json": json.dumps(job), "gpaw_worker.py": _worker_source()}, self.timeout_s,
                        collect=["out.json", "gpaw.txt"],
@@ -134,7 +142,64 @@ class GPAWOracle(Oracle):
             ev.energy_per_atom_ev, ev.density_g_cm3 = res["energy_ev"] / len(s), float(s_final.density)
             ev.extra = {k: res[k] for k in ("fermi_ev", "iterations", "relax_steps", "relax_converged", "stress_gpa") if k in res}
             if "cell" in res: ev.extra["relaxed_structure"] = s_final.as_dict()
+            if self.formation_energy: self._add_formation_energy(ev, s_final)
             if self.bulk_modulus:
                 add_bulk_modulus(ev, self.run, s_final, rung, self.eos_strain)
         ev.seconds = time.perf_counter() - t0
         return ev
+    def reference_energies(self, elements) -> dict:
+        "Element -> Evaluation of its reference state (`elemental_reference`) with this oracle's settings, from the reference store or computed and stored."
+        from crystal_design.store import EvaluationStore
+        ref, out, structs = GPAWReference(self), {}, {}
+        for el in sorted(set(elements)):
+            try: structs[el] = elemental_reference(el, self.ref_box_ang)[0]
+            except CrystalDesignError as e: out[el] = Evaluation(status="missing_reference", message=str(e))
+        if structs:
+            store = EvaluationStore(self.reference_store or cache_dir()/"dft_references.sqlite")
+            out.update(zip(structs, store.evaluate(list(structs.values()), ref)))
+        return out
+
+    def _add_formation_energy(self, ev: Evaluation, s: Structure):
+        "Fill `ev.formation_energy_per_atom_ev`, or say in `ev.extra` why it is undefined (the other properties stay valid)."
+        refs = self.reference_energies([sp.symbol for sp in s.species])
+        bad = {el: r for el, r in refs.items() if not r.ok}
+        if bad:
+            ev.extra["formation_energy_message"] = "; ".join(f"{el}: {r.status} ({r.message[:120]})" for el, r in bad.items())
+            return
+        mu = {el: r.energy_per_atom_ev for el, r in refs.items()}
+        ev.formation_energy_per_atom_ev = formation_energy_per_atom(ev.total_energy_ev, s.composition, mu)
+        ev.extra["reference_energy_per_atom_ev"] = mu
+
+SPIN_REFERENCES = ("O", "Cr", "Mn", "Fe", "Co", "Ni")   # O2 is a triplet; magnetic 3d metals
+
+class GPAWReference(Oracle):
+    """Energy per atom of an element's reference state with a GPAW oracle's cutoff, functional and convergence:
+    crystals smeared (0.1 eV Fermi-Dirac) on a k-point density, gases Γ-only with 0.01 eV smearing; spin-polarised
+    for O2 and magnetic 3d metals. The retry ladder applies from that rung."""
+    name = "gpaw-reference"
+    properties = ("total_energy", "energy_per_atom")
+
+    def __init__(self, engine: GPAWOracle, smearing_ev: float = 0.1):
+        self.engine, self.smearing_ev = engine, smearing_ev
+
+    def settings(self):
+        p = self.engine.params
+        return dict(ecut_ev=p["ecut_ev"], xc=p["xc"], conv_energy_ev=p["conv_energy_ev"], kpt_density=self.engine.ref_kpt_density,
+                    box_ang=self.engine.ref_box_ang, smearing_ev=self.smearing_ev, timeout_s=self.engine.timeout_s)
+
+    def versions(self): return self.engine.versions()
+
+    def _evaluate_one(self, s: Structure) -> Evaluation:
+        t0 = time.perf_counter()
+        el = s.species[0].symbol
+        gas = el in DIMER_BOND_ANG or el in NOBLE_GASES
+        params = {**self.engine.params, "kpts": (1, 1, 1) if gas else None, "kpt_density": None if gas else self.engine.ref_kpt_density}
+        start = Rung(smearing_ev=0.01 if gas else self.smearing_ev, spin_polarized=el in SPIN_REFERENCES)
+        res, attempts, _ = climb(lambda r: self.engine.run(s, r, params=params), self.engine.ladder, start)
+        ev = Evaluation(status=res["status"], message=res.get("message", ""), attempts=attempts)
+        if ev.ok:
+            ev.total_energy_ev, ev.energy_per_atom_ev = res["energy_ev"], res["energy_ev"] / len(s)
+            ev.extra = dict(element=el, kind="gas" if gas else "crystal", iterations=res.get("iterations"))
+        ev.seconds = time.perf_counter() - t0
+        return ev
+
