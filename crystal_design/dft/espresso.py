@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from pymatgen.core import Structure
 
-from ..core import RY_TO_EV, CrystalDesignError, cache_dir
+from ..core import BOHR_TO_ANG, RY_TO_EV, CrystalDesignError, cache_dir
 from .core import Rung, add_bulk_modulus, climb, gap_from_bands, odd_electrons, run_engine
 from .gpaw import EngineNotInstalled
 from ..oracles import Evaluation, Oracle
@@ -127,8 +127,9 @@ def default_nbnd(n_electrons: float, factor: float = 1.0) -> int:
     "Bands: occupied + 20 % + 4 (so the lowest empty level exists), times the ladder's factor."
     return int(np.ceil((np.ceil(n_electrons / 2) * 1.2 + 4) * factor))
 
-def write_pw_input(s: Structure, p: dict, pseudos: dict, valence: dict, rung: Rung = Rung(), prefix: str = "cd") -> str:
-    "pw.x SCF input for `s` with settings `p`, pseudopotential file names and valences per element, and the rung's knobs."
+def write_pw_input(s: Structure, p: dict, pseudos: dict, valence: dict, rung: Rung = Rung(), prefix: str = "cd",
+                   relax_steps: int = 0) -> str:
+    "pw.x input for `s` with settings `p`, pseudopotential file names and valences per element, and the rung's knobs: an SCF, or a vc-relax (BFGS, all cell degrees of freedom, zero pressure) of at most `relax_steps` steps."
     species = sorted({sp.symbol for sp in s.species})
     n_el = sum(valence[sp.symbol] for sp in s.species)
     nbnd = p.get("nbnd") or default_nbnd(n_el)
@@ -138,7 +139,8 @@ def write_pw_input(s: Structure, p: dict, pseudos: dict, valence: dict, rung: Ru
     spin = ("  nspin = 2\n" + "".join(f"  starting_magnetization({i+1}) = 0.5\n" for i in range(len(species)))
             if rung.spin_polarized else "")
     from pymatgen.core import Element
-    lines = ["&CONTROL", "  calculation = 'scf'", f"  prefix = '{prefix}'", "  outdir = './tmp'", "  pseudo_dir = './'",
+    calc = [f"  calculation = 'vc-relax'", f"  nstep = {relax_steps}"] if relax_steps else ["  calculation = 'scf'"]
+    lines = ["&CONTROL", *calc, f"  prefix = '{prefix}'", "  outdir = './tmp'", "  pseudo_dir = './'",
              "  tprnfor = .true.", "  tstress = .true.", "/", "&SYSTEM", "  ibrav = 0", f"  nat = {len(s)}", f"  ntyp = {len(species)}",
              f"  ecutwfc = {p['ecutwfc_ry']}", f"  ecutrho = {p['ecutrho_ry']}", f"  nbnd = {nbnd}"]
     text = "\n".join(lines) + "\n" + occ + spin + "/\n"
@@ -146,6 +148,7 @@ def write_pw_input(s: Structure, p: dict, pseudos: dict, valence: dict, rung: Ru
     text += (f"&ELECTRONS\n  conv_thr = {p['conv_thr_ry']:.1e}\n  mixing_beta = {p['mixing_beta'] * rung.mixing_beta / base.mixing_beta:.4f}\n"
              f"  electron_maxstep = {int(p['electron_maxstep'] * rung.maxiter / base.maxiter)}\n"
              f"  diagonalization = '{p['diagonalization']}'\n/\n")
+    if relax_steps: text += "&IONS\n  ion_dynamics = 'bfgs'\n/\n&CELL\n  cell_dynamics = 'bfgs'\n  cell_dofree = 'all'\n  press = 0.0\n  press_conv_thr = 0.5\n/\n"
     text += "ATOMIC_SPECIES\n" + "".join(f"  {e} {float(Element(e).atomic_mass):.4f} {pseudos[e]}\n" for e in species)
     text += "CELL_PARAMETERS angstrom\n" + "".join("  " + "  ".join(f"{x:.10f}" for x in v) + "\n" for v in s.lattice.matrix)
     text += "ATOMIC_POSITIONS crystal\n" + "".join(f"  {sp.symbol} " + "  ".join(f"{x:.10f}" for x in f) + "\n"
@@ -166,12 +169,13 @@ def parse_pw_output(text: str) -> dict:
     if m: r["iterations"] = int(m.group(1))
     m = re.search(r"number of electrons\s+=\s+(" + _FLOAT + ")", text)
     if m: r["n_electrons"] = float(m.group(1))
-    m = re.search(rf"highest occupied, lowest unoccupied level \(ev\):\s+({_FLOAT})\s+({_FLOAT})", text)
-    if m: r["homo_ev"], r["lumo_ev"] = float(m.group(1)), float(m.group(2))
-    m = re.search(rf"highest occupied level \(ev\):\s+({_FLOAT})", text)
-    if m: r["homo_ev"] = float(m.group(1))
-    m = re.search(rf"the Fermi energy is\s+({_FLOAT})\s+ev", text)
-    if m: r["fermi_ev"] = float(m.group(1))
+    # levels of the last SCF (a vc-relax prints one per step; its final SCF is at the relaxed cell)
+    m = re.findall(rf"highest occupied, lowest unoccupied level \(ev\):\s+({_FLOAT})\s+({_FLOAT})", text)
+    if m: r["homo_ev"], r["lumo_ev"] = float(m[-1][0]), float(m[-1][1])
+    m = re.findall(rf"highest occupied level \(ev\):\s+({_FLOAT})", text)
+    if m: r["homo_ev"] = float(m[-1])
+    m = re.findall(rf"the Fermi energy is\s+({_FLOAT})\s+ev", text)
+    if m: r["fermi_ev"] = float(m[-1])
     m = re.search(r"PWSCF\s+:\s+(.+?)CPU\s+(.+?)WALL", text)
     if m: r["wall_time"] = m.group(2).strip()
     # band energies: the last "End of self-consistent calculation" block
@@ -188,6 +192,20 @@ def parse_pw_output(text: str) -> dict:
     if bands and all(len(sp) == len(bands[0]) for sp in bands):
         nb = min(len(k) for sp in bands for k in sp)
         r["eigenvalues_ev"] = [[k[:nb] for k in sp] for sp in bands]
+    if "Begin final coordinates" in text or "bfgs" in text:          # vc-relax: the last cell and positions written
+        cells = re.findall(r"CELL_PARAMETERS \((angstrom|bohr|alat=\s*" + _FLOAT + r")\)\s*\n((?:\s*" + _FLOAT + r"\s+" + _FLOAT + r"\s+" + _FLOAT + r"\s*\n){3})", text)
+        pos = re.findall(r"ATOMIC_POSITIONS \(crystal\)\s*\n((?:\s*[A-Z][a-z]?\S*\s+" + _FLOAT + r"\s+" + _FLOAT + r"\s+" + _FLOAT + r".*\n)+)", text)
+        if cells and pos:
+            unit, rows = cells[-1]
+            m3 = np.array([[float(x) for x in ln.split()] for ln in rows.strip().splitlines()])
+            scale = 1.0 if unit == "angstrom" else BOHR_TO_ANG * (1.0 if unit == "bohr" else float(unit.split("=")[1]))
+            lines_ = [ln.split() for ln in pos[-1].strip().splitlines()]
+            r.update(relaxed_cell_ang=(m3 * scale).tolist(), relaxed_species=[re.sub(r"\d+$", "", ln[0]) for ln in lines_],
+                     relaxed_frac=[[float(x) for x in ln[1:4]] for ln in lines_])
+        r["relax_converged"] = "bfgs converged" in text
+        m = re.search(r"bfgs converged in\s+\d+ scf cycles and\s+(\d+) bfgs steps", text) or \
+            (re.findall(r"number of bfgs steps\s+=\s+(\d+)", text) or [None])[-1]
+        r["relax_steps"] = int(m.group(1) if isinstance(m, re.Match) else m) if m else 0
     err = re.search(r"%{5,}\s*\n\s*Error in routine\s+(\S+)\s*\(\s*-?\d+\s*\):\s*\n\s*(.+?)\n", text)
     if err: r["error"] = f"{err.group(1)}: {err.group(2).strip()}"
     return r
@@ -206,12 +224,12 @@ def classify_pw(r: dict, returncode: int | None) -> str:
 
 # %% ../../nbs/07d_espresso.ipynb #38aa21bf
 class QEOracle(Oracle):
-    "Quantum Espresso pw.x (PBE): band gap from the band energies, total energy, 5-volume bulk modulus; failures classified, ladder on."
+    "Quantum Espresso pw.x (PBE): band gap from the band energies, total energy, optional vc-relax (density), 5-volume bulk modulus; failures classified, ladder on."
     name = "qe"
-    properties = ("band_gap", "total_energy", "energy_per_atom", "bulk_modulus")
+    properties = ("band_gap", "total_energy", "energy_per_atom", "density", "bulk_modulus")
 
     def __init__(self, preset: str = "paper", pseudo_dir=None, ladder: bool = True, timeout_s: float = 720, mpi: int = 1,
-                 bulk_modulus: bool = False, eos_strain: float = 0.06, **overrides):
+                 bulk_modulus: bool = False, eos_strain: float = 0.06, relax_steps: int = 0, **overrides):
         if not qe_available(): raise EngineNotInstalled(QE_INSTALL)
         if preset not in QE_PRESETS: raise CrystalDesignError(f"QE preset must be one of {sorted(QE_PRESETS)}, got {preset!r}")
         bad = set(overrides) - set(QE_PRESETS[preset])
@@ -219,15 +237,17 @@ class QEOracle(Oracle):
         self.preset, self.params = preset, {**QE_PRESETS[preset], **overrides}
         self.pseudos = PseudoSet(pseudo_dir)
         self.ladder, self.timeout_s, self.mpi, self.bulk_modulus, self.eos_strain = ladder, timeout_s, mpi, bulk_modulus, eos_strain
+        if relax_steps < 0: raise CrystalDesignError(f"relax_steps must be >= 0, got {relax_steps}")
+        self.relax_steps = relax_steps
 
     def settings(self):
         return dict(preset=self.preset, **self.params, pseudos=self.pseudos.label, ladder=self.ladder,
-                    timeout_s=self.timeout_s, bulk_modulus=self.bulk_modulus)
+                    timeout_s=self.timeout_s, bulk_modulus=self.bulk_modulus, **({"relax_steps": self.relax_steps} if self.relax_steps else {}))
 
     def versions(self): return {"pw.x": qe_version(), "pseudopotentials": self.pseudos.label}
 
-    def run(self, s: Structure, rung: Rung = Rung()) -> dict:
-        "One pw.x SCF in a scratch folder; returns parsed results with a classified status."
+    def run(self, s: Structure, rung: Rung = Rung(), relax_steps: int = 0) -> dict:
+        "One pw.x SCF (or vc-relax of at most `relax_steps` BFGS steps) in a scratch folder; returns parsed results with a classified status."
         syms = [sp.symbol for sp in s.species]
         missing = self.pseudos.missing(syms)
         if missing: return {"status": "missing_pseudopotential", "seconds": 0.0,
@@ -238,7 +258,7 @@ class QEOracle(Oracle):
             return {"status": "charge_wrong", "seconds": 0.0,
                     "message": f"{sum(valence[x] for x in syms):.0f} valence electrons: odd count with fixed occupations"}
         files = {p.name: p.read_text() for p in paths.values()}
-        files["pw.in"] = write_pw_input(s, self.params, {e: p.name for e, p in paths.items()}, valence, rung)
+        files["pw.in"] = write_pw_input(s, self.params, {e: p.name for e, p in paths.items()}, valence, rung, relax_steps=relax_steps)
         cmd = ["pw.x", "-in", "pw.in"]
         if self.mpi > 1: cmd = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", str(self.mpi)] + cmd
         r = run_engine(cmd, files, self.timeout_s, env={"OMP_NUM_THREADS": "1"})
@@ -264,13 +284,18 @@ class QEOracle(Oracle):
 
     def _evaluate_one(self, s: Structure) -> Evaluation:
         t0 = time.perf_counter()
-        res, attempts, rung = climb(lambda r: self.run(s, r), self.ladder)
+        res, attempts, rung = climb(lambda r: self.run(s, r, self.relax_steps), self.ladder)
         ev = Evaluation(status=res["status"], message=str(res.get("message", "")), attempts=attempts)
         if res["status"] == "ok":
             ev.band_gap_ev, ev.total_energy_ev = res.get("band_gap_ev"), res["energy_ev"]
+            if self.relax_steps and "relaxed_cell_ang" in res:    # the final SCF of a vc-relax is at the relaxed cell
+                s = Structure(res["relaxed_cell_ang"], res["relaxed_species"], res["relaxed_frac"])
             ev.energy_per_atom_ev, ev.density_g_cm3 = res["energy_ev"] / len(s), float(s.density)
             ev.extra = {k: res[k] for k in ("energy_ry", "fermi_ev", "homo_ev", "lumo_ev", "iterations", "wall_time") if k in res}
             ev.extra.update(ecutwfc_ry=self.params["ecutwfc_ry"], ecutrho_ry=self.params["ecutrho_ry"])
+            if self.relax_steps:
+                ev.extra.update(relaxed_structure=s.as_dict(), relax_converged=res.get("relax_converged", False),
+                                relax_steps=res.get("relax_steps", 0))
             if self.bulk_modulus:
                 add_bulk_modulus(ev, self.run, s, rung, self.eos_strain)
         ev.seconds = time.perf_counter() - t0
