@@ -21,7 +21,7 @@ from ..core import CrystalDesignError
 # %% auto #0
 __all__ = ['FINAL', 'DIMER_BOND_ANG', 'NOBLE_GASES', 'band_edges', 'gap_from_bands', 'fixed_occupations', 'odd_electrons', 'Rung',
            'next_rung', 'climb', 'eos_points', 'add_bulk_modulus', 'elemental_reference', 'formation_energy_per_atom',
-           'RunResult', 'run_engine']
+           'RunResult', 'run_engine', 'mpi_prefix']
 
 # %% ../../nbs/07b_dft.ipynb #28c81155
 def band_edges(eigenvalues_ev, occupations) -> tuple[float, float]:
@@ -184,3 +184,11 @@ def run_engine(cmd: list[str], files: dict[str, str] | None = None, timeout_s: f
         return res
     finally:
         if not keep: shutil.rmtree(work, ignore_errors=True)
+
+# %% ../../nbs/07b_dft.ipynb #4ee33491
+def mpi_prefix(n: int) -> list[str]:
+    "Launcher prefix for `n` OpenMPI ranks (empty for n <= 1): Debian's `mpirun.openmpi` first, since the MPICH wheel shadows `mpirun`."
+    if n <= 1: return []
+    exe = shutil.which("mpirun.openmpi") or shutil.which("orterun") or shutil.which("mpirun")
+    if exe is None: raise CrystalDesignError("no MPI launcher found: apt-get install -y openmpi-bin (or run with mpi=1)")
+    return [exe, "--allow-run-as-root", "--oversubscribe", "-np", str(n)]

@@ -15,7 +15,7 @@ import numpy as np
 from pymatgen.core import Structure
 
 from ..core import BOHR_TO_ANG, RY_TO_EV, CrystalDesignError, cache_dir
-from .core import Rung, add_bulk_modulus, climb, gap_from_bands, odd_electrons, run_engine
+from .core import Rung, add_bulk_modulus, climb, gap_from_bands, mpi_prefix, odd_electrons, run_engine
 from .gpaw import EngineNotInstalled
 from ..oracles import Evaluation, Oracle
 
@@ -259,8 +259,7 @@ class QEOracle(Oracle):
                     "message": f"{sum(valence[x] for x in syms):.0f} valence electrons: odd count with fixed occupations"}
         files = {p.name: p.read_text() for p in paths.values()}
         files["pw.in"] = write_pw_input(s, self.params, {e: p.name for e, p in paths.items()}, valence, rung, relax_steps=relax_steps)
-        cmd = ["pw.x", "-in", "pw.in"]
-        if self.mpi > 1: cmd = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", str(self.mpi)] + cmd
+        cmd = mpi_prefix(self.mpi) + ["pw.x", "-in", "pw.in"]
         r = run_engine(cmd, files, self.timeout_s, env={"OMP_NUM_THREADS": "1"})
         if r.timed_out: return {"status": "timeout", "message": f"pw.x exceeded {self.timeout_s} s", "seconds": r.seconds}
         res = parse_pw_output(r.stdout); res["_raw"] = r.stdout[-3000:]

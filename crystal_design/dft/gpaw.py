@@ -20,7 +20,7 @@ from pymatgen.core import Structure
 
 from ..core import CrystalDesignError, cache_dir
 from .core import (DIMER_BOND_ANG, NOBLE_GASES, Rung, add_bulk_modulus, climb, elemental_reference, fixed_occupations,
-                   formation_energy_per_atom, gap_from_bands, odd_electrons, run_engine)
+                   formation_energy_per_atom, gap_from_bands, mpi_prefix, odd_electrons, run_engine)
 from ..oracles import Evaluation, Oracle
 
 # %% auto #0
@@ -99,7 +99,8 @@ class GPAWOracle(Oracle):
 
     def _cmd(self):
         cmd = [sys.executable, "gpaw_worker.py", "in.json", "out.json"]
-        return (["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", str(self.mpi)] + cmd) if self.mpi > 1 else cmd
+        # GPAW >= 24 runs serially under a launcher unless told to use its own MPI backend
+        return (mpi_prefix(self.mpi) + ["-x", "GPAW_MPI_BACKEND=cgpaw"] + cmd) if self.mpi > 1 else cmd
 
     def run(self, s: Structure, rung: Rung = Rung(), relax_steps: int = 0, stress: bool = False, params: dict | None = None) -> dict:
         "One GPAW calculation in a child process; returns the raw result dict with a classified status."

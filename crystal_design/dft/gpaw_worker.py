@@ -64,7 +64,11 @@ def _worker(inp: str, out: str):
         res.update(status="missing_pseudopotential" if re.search(r"setup|PAW dataset", msg, re.I) else "engine_crash",
                    message=msg[:2000])
     res["seconds"] = time.perf_counter() - t0
-    Path(out).write_text(json.dumps(res))
+    try:                                  # under MPI (mpi > 1) every rank holds the result: rank 0 writes it
+        from gpaw.mpi import world
+        rank = world.rank
+    except Exception: rank = 0
+    if rank == 0: Path(out).write_text(json.dumps(res))
 
 # %% ../../nbs/07c0_gpaw_worker.ipynb #6ca6f5dd
 #| eval: false
