@@ -203,9 +203,9 @@ def parse_pw_output(text: str) -> dict:
             r.update(relaxed_cell_ang=(m3 * scale).tolist(), relaxed_species=[re.sub(r"\d+$", "", ln[0]) for ln in lines_],
                      relaxed_frac=[[float(x) for x in ln[1:4]] for ln in lines_])
         r["relax_converged"] = "bfgs converged" in text
-        m = re.search(r"bfgs converged in\s+\d+ scf cycles and\s+(\d+) bfgs steps", text) or \
-            (re.findall(r"number of bfgs steps\s+=\s+(\d+)", text) or [None])[-1]
-        r["relax_steps"] = int(m.group(1) if isinstance(m, re.Match) else m) if m else 0
+        done = re.search(r"bfgs converged in\s+\d+ scf cycles and\s+(\d+) bfgs steps", text)
+        steps = re.findall(r"number of bfgs steps\s+=\s+(\d+)", text)
+        r["relax_steps"] = int(done.group(1)) if done else (int(steps[-1]) if steps else 0)
     err = re.search(r"%{5,}\s*\n\s*Error in routine\s+(\S+)\s*\(\s*-?\d+\s*\):\s*\n\s*(.+?)\n", text)
     if err: r["error"] = f"{err.group(1)}: {err.group(2).strip()}"
     return r
