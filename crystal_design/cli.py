@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 
 import crystal_design
-from .core import CrystalDesignError, SkeletonError, seed_everything
+from .core import CrystalDesignError, SkeletonError, begin_run, finish_run, seed_everything
 
 # %% auto #0
 __all__ = ['ORACLES', 'load_skeleton', 'git_sha', 'rollout', 'make_oracle', 'evaluate_files', 'main']
@@ -48,18 +48,6 @@ def git_sha() -> str | None:
                               text=True, timeout=5).stdout.strip() or None
     except Exception: return None
 
-def _prepare_out(out: Path, overwrite: bool) -> Path:
-    out = out.expanduser().absolute()
-    if out.exists() and not out.is_dir(): raise CrystalDesignError(f"output path {out} exists and is not a folder")
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise CrystalDesignError(f"output folder {out} is not empty; pass --overwrite or choose another --out")
-    parent = out.parent
-    try: parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise CrystalDesignError(f"cannot create the output folder's parent {parent}: {e.strerror}") from None
-    if not os.access(parent, os.W_OK | os.X_OK): raise CrystalDesignError(f"output folder {out} is not writable ({parent} is read-only)")
-    try: return Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    except OSError as e: raise CrystalDesignError(f"output folder {out} is not writable: {e.strerror}") from None
-
 def rollout(skeleton: str = "Rb3ScF6", episodes: int = 64, vocab: str = "paper001", allowed=None,
             max_distinct: int | None = 5, seed: int = 0, out=None, overwrite: bool = False,
             progress: bool = True) -> Path:
@@ -74,7 +62,7 @@ def rollout(skeleton: str = "Rb3ScF6", episodes: int = 64, vocab: str = "paper00
     if allowed: voc.encode(list(allowed))            # names an out-of-vocabulary element before any work
     sk = load_skeleton(skeleton)
     out = Path(out) if out else Path("runs")/time.strftime("rollout-%Y%m%d-%H%M%S")
-    tmp = _prepare_out(out, overwrite)
+    out, tmp = begin_run(out, overwrite, "rollout")
     try:
         t0 = time.time(); seed_everything(seed)
         env = BatchDesignEnv(sk, voc, n_envs=min(episodes, 1024), allowed=allowed, max_distinct=max_distinct, seed=seed)
@@ -107,8 +95,7 @@ def rollout(skeleton: str = "Rb3ScF6", episodes: int = 64, vocab: str = "paper00
                    git_sha=git_sha(), seconds=round(time.time() - t0, 3),
                    summary=dict(distinct_designs=len(seen), smact_valid_fraction=float(df.smact_valid.mean())))
         (tmp/"config.json").write_text(json.dumps(cfg, indent=2))
-        if out.exists(): shutil.rmtree(out)
-        os.replace(tmp, out)
+        finish_run(tmp, out)
     finally:
         if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
     return out
@@ -181,7 +168,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=0)
     d.add_argument("--resume", default=None, help="agent checkpoint of an interrupted run (OUT.interrupted.pt)")
     d.add_argument("--out", default=None, help="output folder (default: runs/design-TIMESTAMP)")
-    d.add_argument("--overwrite", action="store_true")
+    d.add_argument("--overwrite", action="store_true", help="replace an earlier crystal-design run folder at --out (only a folder this tool wrote, holding nothing else; never the current, home or a repository folder)")
     d.add_argument("--no-progress", action="store_true")
     r = sub.add_parser("rollout", help="fill a skeleton with a masked random policy; write CIFs + designs.csv")
     r.add_argument("--skeleton", default="Rb3ScF6", help="built-in name (Rb3ScF6, perovskite, rocksalt), CIF path, or mp20:ROW")
@@ -191,7 +178,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--max-distinct", type=int, default=5, help="cap on distinct elements per crystal (0 = none)")
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--out", default=None, help="output folder (default: runs/rollout-TIMESTAMP)")
-    r.add_argument("--overwrite", action="store_true")
+    r.add_argument("--overwrite", action="store_true", help="replace an earlier crystal-design run folder at --out (only a folder this tool wrote, holding nothing else; never the current, home or a repository folder)")
     r.add_argument("--no-progress", action="store_true")
     c = sub.add_parser("csp", help="crystal structure prediction: basin hopping with an RL policy over moves (paper 000)")
     c.add_argument("--composition", default="Y2O3")
@@ -203,7 +190,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--population", type=int, default=20, help="initial random structures")
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--out", default=None, help="output folder (default: runs/csp-TIMESTAMP)")
-    c.add_argument("--overwrite", action="store_true")
+    c.add_argument("--overwrite", action="store_true", help="replace an earlier crystal-design run folder at --out (only a folder this tool wrote, holding nothing else; never the current, home or a repository folder)")
     c.add_argument("--no-progress", action="store_true")
     e = sub.add_parser("evaluate", help="evaluate structure files with an oracle (results kept in the evaluation store)")
     e.add_argument("files", nargs="*", help="CIF / POSCAR / pymatgen JSON files")

@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['DATA_ENV', 'CACHE_ENV', 'RY_TO_EV', 'HARTREE_TO_EV', 'BOHR_TO_ANG', 'AMU_G', 'EV_PER_ANG3_TO_GPA',
+__all__ = ['DATA_ENV', 'CACHE_ENV', 'RY_TO_EV', 'HARTREE_TO_EV', 'BOHR_TO_ANG', 'AMU_G', 'EV_PER_ANG3_TO_GPA', 'RUN_MARK',
            'CrystalDesignError', 'DataError', 'ChecksumError', 'SkeletonError', 'ElementError', 'TargetError',
-           'ActionError', 'data_dir', 'cache_dir', 'seed_everything', 'set_threads']
+           'ActionError', 'data_dir', 'cache_dir', 'seed_everything', 'set_threads', 'atomic_write', 'begin_run',
+           'finish_run']
 
 # %% ../nbs/00_core.ipynb #5112f9cc
 class CrystalDesignError(Exception):
@@ -81,3 +82,91 @@ def set_threads(n: int = 1):
         import torch
         torch.set_num_threads(n)
     except ImportError: pass
+
+# %% ../nbs/00_core.ipynb #8829df77
+def atomic_write(path, data: str | bytes) -> Path:
+    "Write `data` to `path` through a temporary file in the same folder and `os.replace`: readers see the old or the new file, never a partial one."
+    import tempfile
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+            f.flush(); os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp): os.remove(tmp)
+    return path
+
+# %% ../nbs/00_core.ipynb #01890832
+RUN_MARK = ".crystal-design-run.json"    # manifest of a run folder: command, version, files written
+
+def _protected(out: Path) -> str | None:
+    "Why `out` (resolved) may never be used as a run folder, or None."
+    cwd, home = Path.cwd().resolve(), Path.home().resolve()
+    if out == Path(out.anchor): return "is a filesystem root"
+    if out == cwd: return "is the current directory"
+    if out == home: return "is your home directory"
+    if cwd.is_relative_to(out): return "contains the current directory"
+    if (out/".git").exists(): return "is a git repository"
+    return None
+
+def _foreign_files(out: Path) -> list[str]:
+    "Files in `out` that its run manifest does not list (all of them when there is no manifest)."
+    import json
+    try: listed = set(json.loads((out/RUN_MARK).read_text())["files"])
+    except (OSError, ValueError, KeyError, TypeError): listed = set()
+    present = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink()} - {RUN_MARK}
+    return sorted(present - listed)
+
+# %% ../nbs/00_core.ipynb #922569c5
+def begin_run(out, overwrite: bool = False, command: str = "run") -> tuple[Path, Path]:
+    "Check `out` (see `RUN_MARK`) and create the temporary folder the run writes into; returns (resolved out, temporary folder)."
+    import tempfile
+    out = Path(out).expanduser().resolve()
+    why = _protected(out)
+    if why: raise CrystalDesignError(f"output folder {out} {why}; give a new folder for the results, e.g. --out runs/my-run")
+    if out.exists() and not out.is_dir(): raise CrystalDesignError(f"output path {out} exists and is not a folder")
+    if out.exists() and any(out.iterdir()):
+        if not overwrite:
+            raise CrystalDesignError(f"output folder {out} is not empty; pass --overwrite to replace an earlier "
+                                     f"crystal-design run there, or choose another --out")
+        if not (out/RUN_MARK).is_file():
+            raise CrystalDesignError(f"--overwrite refused: {out} was not written by crystal-design (no {RUN_MARK}); "
+                                     f"only a run folder is replaced: choose another --out or empty it yourself")
+        foreign = _foreign_files(out)
+        if foreign:
+            raise CrystalDesignError(f"--overwrite refused: {out} holds files no run wrote ({', '.join(foreign[:5])}"
+                                     f"{', …' if len(foreign) > 5 else ''}); move them away or choose another --out")
+    try: out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise CrystalDesignError(f"cannot create the output folder's parent {out.parent}: {e.strerror}") from None
+    if not os.access(out.parent, os.W_OK | os.X_OK):
+        raise CrystalDesignError(f"output folder {out} is not writable ({out.parent} is read-only)")
+    try: tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    except OSError as e: raise CrystalDesignError(f"output folder {out} is not writable: {e.strerror}") from None
+    import json, time
+    (tmp/RUN_MARK).write_text(json.dumps(dict(command=command, started=time.strftime("%Y-%m-%dT%H:%M:%S"), files=[])))
+    return out, tmp
+
+# %% ../nbs/00_core.ipynb #73adcb81
+def finish_run(tmp, out) -> Path:
+    "Write the manifest of `tmp` and move it to `out`, replacing an earlier run folder there only after the new one is complete."
+    import json, shutil, time
+    tmp, out = Path(tmp), Path(out)
+    mark = json.loads((tmp/RUN_MARK).read_text())
+    mark.update(finished=time.strftime("%Y-%m-%dT%H:%M:%S"),
+                files=sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file() and p.name != RUN_MARK))
+    try:
+        from crystal_design import __version__; mark["version"] = __version__
+    except ImportError: pass
+    atomic_write(tmp/RUN_MARK, json.dumps(mark, indent=1))
+    old = None
+    if out.exists():                      # begin_run checked it; re-check in case it changed during the run
+        if (out.is_dir() and any(out.iterdir())) and (not (out/RUN_MARK).is_file() or _foreign_files(out)):
+            raise CrystalDesignError(f"{out} changed during the run and is no longer a crystal-design run folder; "
+                                     f"the results are kept in {tmp}")
+        old = out.parent/f"{tmp.name}.old"
+        os.replace(out, old)
+    os.replace(tmp, out)
+    if old is not None: shutil.rmtree(old, ignore_errors=True)
+    return out

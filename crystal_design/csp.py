@@ -4,12 +4,12 @@
 
 # %% ../nbs/17_csp.ipynb #06307ca7
 from __future__ import annotations
-import ctypes, math, os, sys, time, warnings
+import ctypes, math, os, shutil, sys, time, warnings
 from dataclasses import dataclass, field, asdict
 from functools import lru_cache
 import numpy as np
 from pymatgen.core import Composition, Element, Lattice, Structure
-from .core import CrystalDesignError
+from .core import CrystalDesignError, begin_run, finish_run
 
 # %% auto #0
 __all__ = ['Y2O3_POTENTIAL', 'RLCSP_REFERENCE_EV_PER_ATOM', 'ENGINES', 'MOVES', 'POLICIES', 'IonicPotential', 'lammps_cell',
@@ -545,12 +545,12 @@ def run_csp(composition: str = "Y2O3", engine: str = "ionic", policy: str = "rei
     cfg = CSPConfig(composition=composition, max_atoms=max_atoms, population=population, budget=budget, horizon=horizon,
                     kT=kT, target=target, seed=seed)
     bh = BasinHopping(eng, pol, cfg)               # validates composition, potential and atom limit first
-    if out is not None:
-        out = Path(out)
-        if out.exists() and any(out.iterdir()) and not overwrite:
-            raise CrystalDesignError(f"output folder {out} is not empty (use --overwrite)")
-        out.mkdir(parents=True, exist_ok=True)
-    res = bh.run(progress=progress)
+    final = None
+    if out is not None: final, out = begin_run(out, overwrite, "csp")     # results go to a temporary folder first
+    try: res = bh.run(progress=progress)
+    except BaseException:
+        if out is not None: shutil.rmtree(out, ignore_errors=True)
+        raise
     res.update(composition=comp.reduced_formula, target_energy_per_atom=target,
                rlcsp_published_reference=RLCSP_REFERENCE_EV_PER_ATOM if comp.reduced_formula == "Y2O3" else None,
                settings=asdict(cfg), version=crystal_design.__version__)
@@ -565,4 +565,5 @@ def run_csp(composition: str = "Y2O3", engine: str = "ionic", policy: str = "rei
             if target is not None: ax.axhline(target, color="k", ls="--", lw=0.8, label="target")
             ax.set_xlabel("relaxations"); ax.set_ylabel("energy (eV/atom)"); ax.legend(); ax.set_title(f"{comp.reduced_formula}: {policy}")
             fig.tight_layout(); fig.savefig(out/"energy_trace.png", dpi=110); plt.close(fig)
+        finish_run(out, final)
     return res

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 import crystal_design
-from .core import CrystalDesignError, TargetError, seed_everything
+from .core import CrystalDesignError, TargetError, begin_run, finish_run, seed_everything
 from .rewards import Task
 
 # %% auto #0
@@ -133,7 +133,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
            overwrite: bool = False, time_budget_s: float | None = None, store=None, dft_timeout_s: float = 720,
            pseudo_dir=None, progress: bool = True, agent_kw: dict | None = None, resume=None) -> Path:
     "Train an online agent on skeleton(s) for a target and write ranked designs, CIFs, plots, report and config to `out`."
-    from crystal_design.cli import _prepare_out, git_sha
+    from crystal_design.cli import git_sha
     from crystal_design.elements import get_vocabulary
     from crystal_design.env import BatchDesignEnv
     from crystal_design.online import AGENTS, EpisodeScorer, make_agent
@@ -150,7 +150,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
     if verify_top:      # fail before training when the verifying engine is missing or cannot compute the property
         vorc = design_oracle(verify_engine, task, dft_timeout_s=dft_timeout_s, pseudo_dir=pseudo_dir)
     out = Path(out) if out else Path("runs")/time.strftime("design-%Y%m%d-%H%M%S")
-    tmp = _prepare_out(out, overwrite)
+    out, tmp = begin_run(out, overwrite, "design")
     try:
         t0 = time.time(); seed_everything(seed)
         from crystal_design.store import EvaluationStore
@@ -232,8 +232,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
         (tmp/"config.json").write_text(json.dumps(config, indent=2, default=str))
         (tmp/"report.md").write_text(_report(config, df, pcol, u))
         (tmp/"checkpoint.pt").replace(tmp/"agent.pt")
-        if out.exists(): shutil.rmtree(out)
-        os.replace(tmp, out)
+        finish_run(tmp, out)
     except KeyboardInterrupt:
         if tmp.exists() and (tmp/"checkpoint.pt").exists():       # keep the agent of an interrupted run
             keep = out.parent/f"{out.name}.interrupted.pt"; shutil.copy(tmp/"checkpoint.pt", keep)
