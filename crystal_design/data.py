@@ -21,9 +21,9 @@ from pymatgen.core import Lattice, Structure
 from .core import ChecksumError, DataError, SkeletonError, cache_dir, data_dir, DATA_ENV
 
 # %% auto #0
-__all__ = ['CDVAE_URL', 'REGISTRY', 'COLUMNS', 'PROTOTYPES', 'DataFile', 'sha256_file', 'fetch', 'load_table', 'load_perov5',
-           'load_mp20', 'load_mp20_qe', 'split_indices', 'perov5_splits', 'mp20_qe_splits', 'structure_from_cif',
-           'read_structure', 'prototype_structure']
+__all__ = ['CDVAE_URL', 'REGISTRY', 'COLUMNS', 'PROTOTYPES', 'DataFile', 'sha256_file', 'fetch', 'missing_data', 'have_data',
+           'load_table', 'load_perov5', 'load_mp20', 'load_mp20_qe', 'split_indices', 'perov5_splits', 'mp20_qe_splits',
+           'structure_from_cif', 'read_structure', 'prototype_structure']
 
 # %% ../nbs/02_data.ipynb #38e4d0a4
 CDVAE_URL = "https://raw.githubusercontent.com/txie-93/cdvae/main/data"
@@ -115,6 +115,20 @@ def fetch(relpath: str, download: bool = True) -> Path:
     except Exception as e:
         raise DataError(f"{relpath} not found in {where} or the cache, and downloading {entry.url} failed ({e}). "
                         f"Set {DATA_ENV} to a folder holding {relpath} (CDVAE layout), or retry with network access.") from e
+
+# %% ../nbs/02_data.ipynb #d6f973ed
+def missing_data(*relpaths: str) -> str | None:
+    "None when every registered file in `relpaths` can be had (local, cached or downloaded now); else why the first cannot."
+    for r in relpaths:
+        try: fetch(r)
+        except DataError as e: return str(e).split(". ")[0]
+    return None
+
+def have_data(*relpaths: str, what: str = "the data cells of this notebook") -> bool:
+    "True when every file of `relpaths` is available; else print one line saying what is skipped and why."
+    why = missing_data(*relpaths)
+    if why is not None: print(f"SKIPPED {what}: needs {', '.join(relpaths)} ({why})")
+    return why is None
 
 # %% ../nbs/02_data.ipynb #ae4d6ffa
 COLUMNS = {"perov_5": ["material_id", "cif", "formula", "heat_all", "heat_ref", "dir_gap", "ind_gap"],

@@ -9,8 +9,11 @@ DATA = os.environ.get("CRYSTAL_DESIGN_DATA")
 @pytest.fixture
 def data_dir():
     "The local dataset folder; skips the test with a clear reason when it is not configured."
-    if not DATA or not (Path(DATA) / "perov_5" / "val.csv").is_file():
-        pytest.skip("needs the datasets: set CRYSTAL_DESIGN_DATA to a folder with perov_5/ and mp_20/ (CI uses ../shared/data)")
+    from crystal_design.data import missing_data
+    files = ("perov_5/val.csv", "perov_5/test.csv", "mp_20/train_qe.csv.gz")
+    if not DATA: pytest.skip("needs the datasets in a local folder: set CRYSTAL_DESIGN_DATA (CI uses ../shared/data)")
+    why = missing_data(*files)
+    if why: pytest.skip(f"needs {', '.join(files)}: {why}")
     return Path(DATA)
 
 
