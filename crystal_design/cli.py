@@ -106,6 +106,10 @@ ORACLES = ("density", "chgnet", "bandgap", "gpaw", "qe", "dft")   # dft = the de
 def make_oracle(name: str, relax: bool = False, preset: str = "paper", mpi: int = 1, timeout_s: float = 720, pseudo_dir=None,
                 formation_energy: bool = False):
     "An oracle by CLI name; `relax` adds CHGNet + FIRE relaxation first (the oracle's own for chgnet); `formation_energy` for gpaw."
+    import math
+    if not (isinstance(timeout_s, (int, float)) and math.isfinite(timeout_s) and timeout_s > 0):
+        raise CrystalDesignError(f"--timeout must be a positive number of seconds, got {timeout_s!r}")
+    if not (isinstance(mpi, int) and mpi >= 1): raise CrystalDesignError(f"--mpi must be an integer >= 1 (MPI ranks per DFT run), got {mpi!r}")
     if formation_energy and name not in ("gpaw", "dft"):
         raise CrystalDesignError(f"--formation-energy needs elemental reference energies from the same engine: use --oracle gpaw, not {name!r}")
     from crystal_design.oracles import CHGNetOracle, DensityOracle, RelaxedOracle
@@ -210,7 +214,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     "Entry point of the `crystal-design` console script."
+    import signal, threading
     args = _parser().parse_args(argv)
+    old = None
+    if args.command == "evaluate" and threading.current_thread() is threading.main_thread():
+        # SIGTERM unwinds like Ctrl-C: DFT engines stopped, scratch removed, finished results kept in the store
+        old = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
+    try: return _run(args)
+    finally:
+        if old is not None: signal.signal(signal.SIGTERM, old)
+
+def _run(args) -> int:
     try:
         if args.command == "design":
             from crystal_design.design import design
@@ -221,7 +235,7 @@ def main(argv=None) -> int:
                          progress=not args.no_progress, resume=args.resume)
             s = json.loads((out/"config.json").read_text())["summary"]; bv = s["best_valid"]
             print(f"{s['episodes']} episodes, {s['distinct_designs']} distinct designs ({s['valid_designs']} SMACT-valid) in "
-                  f"{s['seconds_total']:.0f} s; mean reward {s['reward_first_10pct']:.3f} -> {s['reward_last_10pct']:.3f}")
+                  f"{s['seconds_total']:.0f} s; mean reward (first/last {s['reward_window_episodes']} episodes) {s['reward_first']:.3f} -> {s['reward_last']:.3f}")
             if bv: print(f"best valid design: {bv['formula']} ({args.target.split('=')[0]} = {bv['value']:.4g}); report: {out/'report.md'}")
         elif args.command == "rollout":
             out = rollout(args.skeleton, args.episodes, args.vocab, args.allowed.split() if args.allowed else None,
@@ -248,7 +262,8 @@ def main(argv=None) -> int:
                 if args.json: print(json.dumps(d))
                 else:
                     props = ", ".join(f"{k}={v:.4g}" for k, v in d.items() if k.endswith(("_ev", "_g_cm3", "_gpa")) and isinstance(v, float))
-                    print(f"{f}: {d['formula']} [{ev.status}] {props} ({ev.seconds:.2f} s){'  ' + ev.message if ev.message else ''}")
+                    how = "from the store" if ev.cached else f"{ev.seconds:.2f} s"
+                    print(f"{f}: {d['formula']} [{ev.status}] {props} ({how}){'  ' + ev.message if ev.message else ''}")
     except CrystalDesignError as e:
         print(f"crystal-design: error: {e}", file=sys.stderr)
         return 2

@@ -13,9 +13,9 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['DATA_ENV', 'CACHE_ENV', 'RY_TO_EV', 'HARTREE_TO_EV', 'BOHR_TO_ANG', 'AMU_G', 'EV_PER_ANG3_TO_GPA', 'RUN_MARK',
-           'CrystalDesignError', 'DataError', 'ChecksumError', 'SkeletonError', 'ElementError', 'TargetError',
-           'ActionError', 'data_dir', 'cache_dir', 'seed_everything', 'set_threads', 'atomic_write', 'begin_run',
-           'finish_run']
+           'CrystalDesignError', 'DataError', 'ChecksumError', 'SkeletonError', 'StructureError', 'ElementError',
+           'TargetError', 'ActionError', 'data_dir', 'cache_dir', 'seed_everything', 'set_threads', 'atomic_write',
+           'begin_run', 'finish_run']
 
 # %% ../nbs/00_core.ipynb #5112f9cc
 class CrystalDesignError(Exception):
@@ -29,6 +29,9 @@ class ChecksumError(DataError):
 
 class SkeletonError(CrystalDesignError):
     "A crystal skeleton is empty, degenerate (zero volume) or unparsable."
+
+class StructureError(SkeletonError):
+    "A structure file or object is disordered, has unknown species, a degenerate lattice or overlapping atoms."
 
 class ElementError(CrystalDesignError):
     "An element symbol is unknown or outside the chosen vocabulary."

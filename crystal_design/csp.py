@@ -535,6 +535,8 @@ def run_csp(composition: str = "Y2O3", engine: str = "ionic", policy: str = "rei
     from pathlib import Path
     import crystal_design
     if budget < 1: raise CrystalDesignError(f"--budget must be >= 1, got {budget}")
+    if population < 1: raise CrystalDesignError(f"--population must be >= 1 (random structures to start from), got {population}")
+    if max_atoms < 1: raise CrystalDesignError(f"--max-atoms must be >= 1, got {max_atoms}")
     try: comp = Composition(composition)
     except Exception as e: raise CrystalDesignError(f"cannot parse composition {composition!r}: {e}") from e
     bad = [str(e) for e in comp.elements if not isinstance(e, Element)]

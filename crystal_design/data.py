@@ -18,12 +18,13 @@ import numpy as np
 import pandas as pd
 from pymatgen.core import Lattice, Structure
 
-from .core import ChecksumError, DataError, SkeletonError, cache_dir, data_dir, DATA_ENV
+from .core import ChecksumError, DataError, SkeletonError, StructureError, cache_dir, data_dir, DATA_ENV
 
 # %% auto #0
-__all__ = ['CDVAE_URL', 'REGISTRY', 'COLUMNS', 'PROTOTYPES', 'DataFile', 'sha256_file', 'fetch', 'missing_data', 'have_data',
-           'load_table', 'load_perov5', 'load_mp20', 'load_mp20_qe', 'split_indices', 'perov5_splits', 'mp20_qe_splits',
-           'structure_from_cif', 'read_structure', 'prototype_structure']
+__all__ = ['CDVAE_URL', 'REGISTRY', 'COLUMNS', 'MIN_DISTANCE_ANG', 'PROTOTYPES', 'DataFile', 'sha256_file', 'fetch',
+           'missing_data', 'have_data', 'load_table', 'load_perov5', 'load_mp20', 'load_mp20_qe', 'split_indices',
+           'perov5_splits', 'mp20_qe_splits', 'validate_structure', 'structure_from_cif', 'read_structure',
+           'prototype_structure']
 
 # %% ../nbs/02_data.ipynb #38e4d0a4
 CDVAE_URL = "https://raw.githubusercontent.com/txie-93/cdvae/main/data"
@@ -188,27 +189,82 @@ def mp20_qe_splits(seed: int = 0, fractions=(0.8, 0.1, 0.1), nonmetals_only: boo
     return _split_frame(load_mp20_qe(nonmetals_only, with_labels_only), fractions, seed)
 
 # %% ../nbs/02_data.ipynb #c775c561
-def structure_from_cif(cif: str, name: str = "CIF") -> Structure:
-    "Parse CIF text into a pymatgen `Structure` (first structure, primitive=False); clear error if malformed."
+MIN_DISTANCE_ANG = 0.5      # atoms closer than this are "overlapping" (the oracles' `overlap_ang` too)
+
+def validate_structure(s: Structure, name: str = "structure") -> Structure:
+    "Return `s` when it is an ordered crystal of real elements on a sound lattice with no overlapping atoms; else raise `StructureError` naming the problem."
+    from pymatgen.core.periodic_table import DummySpecies
+    if len(s) == 0: raise StructureError(f"{name} has no atoms")
+    m = np.asarray(s.lattice.matrix, dtype=float)
+    if not np.isfinite(m).all(): raise StructureError(f"{name}: the lattice has non-finite entries {m.tolist()}")
+    lengths = np.linalg.norm(m, axis=1)
+    vol = abs(float(np.linalg.det(m)))
+    if lengths.min() < 1e-3 or vol / np.prod(lengths) < 1e-3:
+        raise StructureError(f"{name}: degenerate lattice (volume {vol:.3g} A^3 for vectors of length "
+                             f"{', '.join(f'{x:.3g}' for x in lengths)} A: zero, collinear or coplanar lattice vectors)")
+    if not np.isfinite(s.frac_coords).all(): raise StructureError(f"{name}: non-finite atomic coordinates")
+    for i, site in enumerate(s):
+        if not site.is_ordered:
+            raise StructureError(f"{name}: partial occupancy at site {i} ({site.species_string}); crystal_design needs an "
+                                 f"ordered crystal, one element per site with occupancy 1 (order it first, e.g. with "
+                                 f"pymatgen's OrderDisorderedStructureTransformation)")
+        sp = site.specie
+        if isinstance(sp, DummySpecies) or getattr(sp, "Z", 0) < 1:
+            raise StructureError(f"{name}: unknown element {sp.symbol!r} at site {i}; use real element symbols")
+    if len(s) > 1:
+        d = s.distance_matrix; np.fill_diagonal(d, np.inf)
+        i, j = np.unravel_index(np.argmin(d), d.shape)
+        if d[i, j] < MIN_DISTANCE_ANG:
+            raise StructureError(f"{name}: overlapping atoms: sites {i} ({s[i].specie}) and {j} ({s[j].specie}) are "
+                                 f"{d[i, j]:.3f} A apart (< {MIN_DISTANCE_ANG} A)")
+    return s
+
+
+# %% ../nbs/02_data.ipynb #767ad858
+def _parse_cif(cif: str, **kw) -> list:
     from pymatgen.io.cif import CifParser
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return CifParser(io.StringIO(cif), **kw).parse_structures(primitive=False)
+
+def structure_from_cif(cif: str, name: str = "CIF") -> Structure:
+    "Parse CIF text into a validated pymatgen `Structure` (first structure, primitive=False); one clear error otherwise."
     if not isinstance(cif, str) or "_cell_length_a" not in cif:
         raise SkeletonError(f"{name} is not a CIF (no _cell_length_a): {str(cif)[:60]!r}")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            structs = CifParser(io.StringIO(cif)).parse_structures(primitive=False)
+    try: structs = _parse_cif(cif)
     except Exception as e:
+        # pymatgen refuses CIFs whose sites sum to occupancy > 1 (two atoms on one position) or hold unknown symbols;
+        # a lenient re-read tells which, so the user gets the reason rather than "malformed"
+        try: lenient = _parse_cif(cif, occupancy_tolerance=100.0)
+        except Exception: lenient = []
+        if lenient:
+            from pymatgen.io.cif import CifFile
+            s = lenient[0]
+            try: occ = [float(str(x).split("(")[0]) for x in next(iter(CifFile.from_str(cif).data.values())).data.get("_atom_site_occupancy", [])]
+            except Exception: occ = []
+            if all(abs(o - 1) < 1e-3 for o in occ):     # every listed atom is full, yet sites were merged: they coincide
+                for site in s:
+                    if not site.is_ordered:
+                        raise StructureError(f"{name}: overlapping atoms: {' and '.join(sp.symbol for sp in site.species)} "
+                                             f"sit on one position {np.round(site.frac_coords, 4).tolist()} (< {MIN_DISTANCE_ANG} A apart)") from None
+            validate_structure(s, name)
         raise SkeletonError(f"{name} is a malformed CIF: {e}") from e
     if not structs: raise SkeletonError(f"{name} is a malformed CIF: no structure could be read")
-    return structs[0]
+    return validate_structure(structs[0], name)
 
 def read_structure(path) -> Structure:
     "Read a CIF (or any pymatgen-readable) structure file with clear errors."
     p = Path(path)
-    if not p.is_file(): raise SkeletonError(f"structure file {p} does not exist")
+    if p.is_dir(): raise StructureError(f"{p} is a folder, not a structure file (give the CIF / POSCAR files in it)")
+    if not p.exists(): raise StructureError(f"structure file {p} does not exist")
+    if not os.access(p, os.R_OK): raise StructureError(f"structure file {p} is not readable (permissions)")
     if p.suffix.lower() == ".cif": return structure_from_cif(p.read_text(errors="replace"), name=str(p))
-    try: return Structure.from_file(p)
-    except Exception as e: raise SkeletonError(f"cannot read a structure from {p}: {e}") from e
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            s = Structure.from_file(p)
+    except Exception as e: raise StructureError(f"cannot read a structure from {p}: {type(e).__name__}: {e}") from None
+    return validate_structure(s, str(p))
 
 # %% ../nbs/02_data.ipynb #7861bd08
 PROTOTYPES = {

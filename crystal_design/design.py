@@ -160,14 +160,17 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
         n_sites = int(env.pool.n_sites.max())
         cfg = {**default_agent_config(algo, episodes, n_envs, n_sites, arch, seed), **(agent_kw or {})}
         agent = make_agent(algo, env, scorer, **cfg)
-        if resume is not None: agent.load(resume)
+        t_before, ep_before = 0.0, 0
+        if resume is not None:          # time and episodes before the interruption count in the totals
+            agent.load(resume)
+            t_before, ep_before = (agent.history[-1]["seconds"] if agent.history else 0.0), agent.episodes
         agent.train(episodes, time_budget_s=time_budget_s, progress=progress, checkpoint=tmp/"checkpoint.pt",
                     checkpoint_every=max(episodes // 4, n_envs))
         if agent._stop:       # SIGTERM: keep the agent, write no results
             keep = out.parent/f"{out.name}.interrupted.pt"; shutil.copy(tmp/"checkpoint.pt", keep)
             raise CrystalDesignError(f"interrupted (SIGTERM) after {agent.episodes} episodes; the agent (networks, optimiser, "
                                      f"replay buffer, design table) is saved at {keep}: rerun with --resume {keep}")
-        t_train = time.time() - t0
+        t_train = agent.history[-1]["seconds"] if agent.history else time.time() - t0     # cumulative over resumes
         # the trained policy's own designs (greedy, then sampled)
         greedy = agent.generate(min(n_envs, 64), greedy=True, seed=seed)
         sampled = agent.generate(final_samples, greedy=False, seed=seed + 1)
@@ -210,11 +213,16 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
         first = [r for r in scorer.designs.values() if r["first_episode"] < max(episodes // 10, n_envs)]
         plot_property_distribution([r["value"] for r in first], s_res.value, task.target, label, tmp/"property_distribution.png")
         valid = df[df.smact_valid]
-        q = max(len(hist) // 10, 1)
+        # first/last reward windows: 10 % of the episodes, but never fewer than 256 (or half the run when it is shorter)
+        per = max(int(np.median(np.diff([0] + hist.episodes.tolist()))), 1) if len(hist) else 1
+        win_ep = min(max(agent.episodes // 10, 256), max(agent.episodes // 2, per))
+        q = max(win_ep // per, 1)
         summary = dict(episodes=int(agent.episodes), distinct_designs=len(df), valid_designs=int(len(valid)),
-                       seconds_total=round(time.time() - t0, 1), seconds_training=round(t_train, 1),
+                       seconds_total=round(t_before + time.time() - t0, 1), seconds_training=round(t_train, 1),
+                       resumed_at_episode=ep_before if resume is not None else None,
                        oracle_calls=scorer.oracle_calls, oracle_seconds=round(scorer.oracle_seconds, 1),
-                       reward_first_10pct=float(hist.reward_mean[:q].mean()), reward_last_10pct=float(hist.reward_mean[-q:].mean()),
+                       reward_first=float(hist.reward_mean[:q].mean()), reward_last=float(hist.reward_mean[-q:].mean()),
+                       reward_window_episodes=int(q * per),
                        best_valid=dict(formula=valid.formula.iloc[0], value=float(valid[pcol].iloc[0]),
                                        abs_error=float(valid.abs_error.iloc[0])) if len(valid) else None,
                        top10_valid_abs_error_max=float(valid.abs_error[:10].max()) if len(valid) else None,
@@ -254,7 +262,7 @@ def _report(cfg: dict, df, pcol: str, unit: str) -> str:
 {s['seconds_total']} s in total ({s['seconds_training']} s training, {s['oracle_calls']} oracle calls taking {s['oracle_seconds']} s).
 
 - distinct designs: {s['distinct_designs']} ({s['valid_designs']} SMACT-valid)
-- mean reward: first 10 % of episodes {s['reward_first_10pct']:.3f} → last 10 % {s['reward_last_10pct']:.3f}
+- mean reward of the training batches: first {s['reward_window_episodes']} episodes {s['reward_first']:.3f} → last {s['reward_window_episodes']} {s['reward_last']:.3f}
 - best valid design: {bv['formula'] if bv else '—'} with {pcol} = {bv['value']:.4g} (|error| {bv['abs_error']:.3g} {unit})""" + (f"""
 - trained policy, sampled: mean |error| {s['sampled_policy']['mean_abs_error']:.3g} {unit}, {s['sampled_policy']['within_0p1']:.0%} within ±0.1, {s['sampled_policy']['valid_fraction']:.0%} valid
 - trained policy, greedy: mean |error| {s['greedy_policy']['mean_abs_error']:.3g} {unit}, {s['greedy_policy']['distinct']} distinct designs

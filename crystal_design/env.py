@@ -187,8 +187,12 @@ class CrystalDesignEnv(gym.Env):
         self.skeletons = _as_skeletons(skeleton)
         self.task = Task.parse(task) if isinstance(task, str) else (task or Task("density", 3.0, max_distinct=max_distinct))
         if oracle is None and self.task.prop != "density":
-            raise TargetError(f"the {self.task.prop} task needs an oracle (oracle=callable(structures) -> values); "
+            raise TargetError(f"the {self.task.prop} task needs an oracle (an Oracle, or callable(structures) -> values); "
                               f"only density is computed by the environment itself")
+        from crystal_design.oracles import Oracle
+        if isinstance(oracle, Oracle): oracle.check_property(self.task.prop)      # names what it can compute instead
+        elif oracle is not None and not callable(oracle):
+            raise TargetError(f"oracle must be an Oracle or a callable(structures) -> values, got {type(oracle).__name__}")
         self.oracle, self.invalid_action_penalty = oracle, invalid_action_penalty
         self.benv = BatchDesignEnv(self.skeletons, vocab, n_envs=1, k_orders=k_orders, allowed=allowed,
                                    max_distinct=max_distinct if mask_distinct else None,
@@ -241,8 +245,24 @@ class CrystalDesignEnv(gym.Env):
         self.last_structure = None
         return self._obs(), {"skeleton": self.skeletons[int(sid)].name}
 
+    def _action(self, action) -> int:
+        "The action as an index in 0..V-1, or ActionError."
+        V = len(self.vocab)
+        if isinstance(action, (np.ndarray, torch.Tensor)) and action.ndim == 0: action = action.item()
+        if isinstance(action, (bool, np.bool_)) or not isinstance(action, (int, np.integer)):
+            raise ActionError(f"action must be an integer element index in 0..{V - 1}, got {action!r} ({type(action).__name__})")
+        if not 0 <= int(action) < V:
+            raise ActionError(f"action {int(action)} is out of range: this vocabulary ({self.vocab.name}) has elements 0..{V - 1}")
+        return int(action)
+
+    def _value(self, structure) -> float:
+        "The task's property of one finished crystal from the oracle (NaN when the oracle failed)."
+        from crystal_design.oracles import Oracle
+        if isinstance(self.oracle, Oracle): return self.oracle.evaluate([structure])[0].value(self.task.prop)
+        return float(self.oracle([structure])[0])
+
     def step(self, action):
-        a = int(action)
+        a = self._action(action)
         if not self.benv.action_mask()[0, a]:
             obs = self._obs()
             return obs, float(self.invalid_action_penalty), True, False, {"invalid_action": self.vocab.symbols[a]}
@@ -252,7 +272,7 @@ class CrystalDesignEnv(gym.Env):
         sym = self.benv.symbols(fin)[0]
         n_distinct = len(set(sym))
         if self.oracle is None: value = float(batch_density(self.pool, self.vocab, fin)[0])
-        else: value = float(self.oracle([self.skeletons[s].structure(sym)])[0])
+        else: value = self._value(self.skeletons[s].structure(sym))
         reward = float(self.task.reward([value], n_distinct=[n_distinct])[0])
         self._final = (s, sym)
         # after a terminal step, show the completed crystal (the batch env has already restarted)

@@ -345,11 +345,18 @@ class Agent:
         return self.history
 
     # --- checkpoints
+    def run_identity(self) -> dict:
+        "What a checkpoint may only be resumed into: algorithm, skeletons, vocabulary (and allowed mask), n_envs, target, oracle."
+        e, s = self.env, self.scorer
+        return dict(algorithm=self.name, skeletons=[k.name for k in e.pool.skeletons], vocab=e.vocab.name,
+                    allowed=int(e.base_mask.sum()), n_envs=int(e.n_envs), max_distinct=e.max_distinct,
+                    target=f"{s.task.prop}={s.task.target:g}", oracle=getattr(s.oracle, "name", "density (tensor)"))
+
     def save(self, path) -> Path:
         "Write networks, optimisers, replay, counters, RNG states, history and the design table atomically."
         import os, tempfile
         path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-        ck = dict(format="crystal_design.agent", agent=self.name, cfg=asdict(self.cfg),
+        ck = dict(format="crystal_design.agent", agent=self.name, cfg=asdict(self.cfg), identity=self.run_identity(),
                   modules={k: m.state_dict() for k, m in self.modules().items()}, extra=self.extra_state(),
                   counters=dict(env_steps=self.env_steps, episodes=self.episodes, updates=self.updates),
                   history=self.history, gen=self.gen.get_state(), env_gen=self.env.gen.get_state(),
@@ -368,7 +375,16 @@ class Agent:
         except Exception as e: raise CrystalDesignError(f"agent checkpoint {path} is corrupt ({type(e).__name__}: {e})") from None
         if not isinstance(ck, dict) or ck.get("format") != "crystal_design.agent" or ck.get("agent") != self.name:
             raise CrystalDesignError(f"{path} is not a {self.name} checkpoint (found {ck.get('agent') if isinstance(ck, dict) else '?'})")
-        for k, m in self.modules().items(): m.load_state_dict(ck["modules"][k])
+        mine, theirs = self.run_identity(), ck.get("identity")
+        if theirs is None: raise CrystalDesignError(f"{path} records no run identity (written by an older version): cannot resume it safely")
+        diff = [f"{k} {theirs.get(k)!r} (this run: {v!r})" for k, v in mine.items() if theirs.get(k) != v]
+        if diff: raise CrystalDesignError(f"cannot resume {path}: it was trained with {'; '.join(diff)}")
+        try:
+            for k, m in self.modules().items(): m.load_state_dict(ck["modules"][k])
+        except (RuntimeError, KeyError) as e:
+            theirs = {k: ck.get("cfg", {}).get(k) for k in ("arch", "model_kw")}
+            raise CrystalDesignError(f"cannot resume {path}: its network {theirs} differs from this run's "
+                                     f"{ {k: getattr(self.cfg, k, None) for k in theirs} } ({str(e).splitlines()[0][:80]})") from None
         self.load_extra_state(ck["extra"])
         c = ck["counters"]; self.env_steps, self.episodes, self.updates = c["env_steps"], c["episodes"], c["updates"]
         self.history = ck["history"]; self.gen.set_state(ck["gen"]); self.env.gen.set_state(ck["env_gen"])

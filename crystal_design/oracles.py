@@ -55,6 +55,7 @@ class Evaluation:
     message: str = ""
     attempts: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)     # e.g. forces, stress, relaxed structure (as dict)
+    cached: bool = False                          # True when it came from the evaluation store, not a new computation
 
     @property
     def ok(self) -> bool: return self.status == "ok"

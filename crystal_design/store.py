@@ -7,19 +7,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 import sqlite3
+import threading
 import time
+import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import numpy as np
+from fastcore.basics import patch
 from pymatgen.core import Structure
 
 from .core import CrystalDesignError, cache_dir, set_threads
 from .oracles import Evaluation, Oracle
 
 # %% auto #0
-__all__ = ['structure_fingerprint', 'EvaluationStore', 'SerialExecutor', 'LocalExecutor', 'ThreadExecutor', 'DaskExecutor']
+__all__ = ['NOT_STORED', 'structure_fingerprint', 'EvaluationStore', 'SerialExecutor', 'LocalExecutor', 'ThreadExecutor',
+           'DaskExecutor']
 
 # %% ../nbs/07e_store.ipynb #8641436a
 def structure_fingerprint(s: Structure, decimals: int = 3) -> str:
@@ -40,81 +46,174 @@ def structure_fingerprint(s: Structure, decimals: int = 3) -> str:
         if best is None or key < best: best = key
     return hashlib.sha256((json.dumps(lat.tolist()) + best).encode()).hexdigest()[:24]
 
-# %% ../nbs/07e_store.ipynb #c29edbb7
+# %% ../nbs/07e_store.ipynb #cc68895d
 def _to_json(x):
     "numpy scalars/arrays (e.g. float32 forces from CHGNet) as plain JSON values."
-    import numpy as np
     if isinstance(x, np.generic): return x.item()
     if isinstance(x, np.ndarray): return x.tolist()
     raise TypeError(f"cannot store {type(x).__name__} in an evaluation")
 
+NOT_STORED = ("model_error",)   # statuses about our software, not the crystal: returned, never cached as physics
+
+_SCHEMA = {"evaluations": """CREATE TABLE IF NOT EXISTS evaluations (
+                fingerprint TEXT NOT NULL, settings_hash TEXT NOT NULL, oracle TEXT NOT NULL, status TEXT NOT NULL,
+                formula TEXT, created REAL NOT NULL, evaluation TEXT NOT NULL, PRIMARY KEY (fingerprint, settings_hash))""",
+           "claims": """CREATE TABLE IF NOT EXISTS claims (
+                fingerprint TEXT NOT NULL, settings_hash TEXT NOT NULL, owner TEXT NOT NULL, host TEXT NOT NULL,
+                pid INTEGER NOT NULL, expires REAL NOT NULL, PRIMARY KEY (fingerprint, settings_hash))"""}
+_COLUMNS = ["fingerprint", "settings_hash", "oracle", "status", "formula", "created", "evaluation"]
+
+# %% ../nbs/07e_store.ipynb #11ccd889
 class EvaluationStore:
-    "SQLite (WAL) store of evaluations keyed by (structure fingerprint, oracle settings hash); safe across processes."
-    def __init__(self, path=None):
-        self.path = Path(path) if path else cache_dir()/"evaluations.sqlite"
+    "SQLite (WAL) store of evaluations keyed by (structure fingerprint, oracle settings hash); shared safely by processes."
+    def __init__(self, path=None,
+                 lease_s: float = 120.0,  # a claim on a computation expires this long after its last heartbeat (seconds)
+                 poll_s: float = 0.5):    # how often a process waiting for another's result looks again (seconds)
+        self.path = Path(path).expanduser() if path else cache_dir()/"evaluations.sqlite"
+        if self.path.is_dir():
+            raise CrystalDesignError(f"evaluation store {self.path} is a folder; give a file, e.g. {self.path/'evaluations.sqlite'}")
+        if not lease_s > 0: raise CrystalDesignError(f"lease_s must be > 0 seconds, got {lease_s}")
+        self.lease_s, self.poll_s = float(lease_s), float(poll_s)
+        self.host, self.pid = socket.gethostname(), os.getpid()
+        self.owner = f"{self.host}:{self.pid}:{uuid.uuid4().hex[:8]}"
         try: self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e: raise CrystalDesignError(f"cannot create the store folder {self.path.parent}: {e.strerror}") from None
         with self._connect() as c:
-            c.execute("""CREATE TABLE IF NOT EXISTS evaluations (
-                fingerprint TEXT NOT NULL, settings_hash TEXT NOT NULL, oracle TEXT NOT NULL, status TEXT NOT NULL,
-                formula TEXT, created REAL NOT NULL, evaluation TEXT NOT NULL, PRIMARY KEY (fingerprint, settings_hash))""")
+            for sql in _SCHEMA.values(): c.execute(sql)
+            cols = [r[1] for r in c.execute("PRAGMA table_info(evaluations)")]
+        if cols != _COLUMNS:
+            raise CrystalDesignError(f"{self.path} is an SQLite database but not a crystal_design evaluation store "
+                                     f"(its evaluations table has columns {cols}); point --store at another file")
 
     def _connect(self):
         try:
             c = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        except sqlite3.Error as e: raise CrystalDesignError(f"cannot open the evaluation store {self.path}: {e}") from None
-        c.execute("PRAGMA journal_mode=WAL"); c.execute("PRAGMA synchronous=NORMAL"); c.execute("PRAGMA busy_timeout=60000")
+            c.execute("PRAGMA journal_mode=WAL"); c.execute("PRAGMA synchronous=NORMAL"); c.execute("PRAGMA busy_timeout=60000")
+        except sqlite3.DatabaseError as e:
+            raise CrystalDesignError(f"cannot open the evaluation store {self.path}: {e} (is it an SQLite file? "
+                                     f"point --store at a new file or an existing store)") from None
         return c
 
     def __len__(self):
         with self._connect() as c: return c.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0]
 
-    def get(self, s: Structure, oracle: Oracle) -> Evaluation | None:
-        "The stored evaluation of `s` by `oracle` (same settings), or None."
-        with self._connect() as c:
-            row = c.execute("SELECT evaluation FROM evaluations WHERE fingerprint=? AND settings_hash=?",
-                            (structure_fingerprint(s), oracle.settings_hash)).fetchone()
-        return Evaluation.from_dict(json.loads(row[0])) if row else None
+# %% ../nbs/07e_store.ipynb #2b2a03b3
+@patch
+def get(self: EvaluationStore, s: Structure, oracle: Oracle) -> Evaluation | None:
+    "The stored evaluation of `s` by `oracle` (same settings), marked `cached=True`, or None."
+    return self._lookup(structure_fingerprint(s), oracle.settings_hash)
 
-    def put(self, s: Structure, ev: Evaluation, settings_hash: str | None = None, fingerprint: str | None = None):
-        "Persist one evaluation (committed immediately)."
-        with self._connect() as c:
-            c.execute("INSERT OR REPLACE INTO evaluations VALUES (?,?,?,?,?,?,?)",
-                      (fingerprint or structure_fingerprint(s), settings_hash or ev.settings_hash, ev.oracle, ev.status,
-                       s.composition.reduced_formula, time.time(), json.dumps(ev.to_dict(), default=_to_json)))
+@patch
+def _lookup(self: EvaluationStore, fp: str, sh: str, c=None) -> Evaluation | None:
+    if c is None:
+        with self._connect() as c: return self._lookup(fp, sh, c)
+    row = c.execute("SELECT evaluation FROM evaluations WHERE fingerprint=? AND settings_hash=?", (fp, sh)).fetchone()
+    if row is None: return None
+    ev = Evaluation.from_dict(json.loads(row[0])); ev.cached = True
+    return ev
 
-    def rows(self, oracle: str | None = None) -> list[dict]:
-        "All stored rows (optionally of one oracle) as dicts, oldest first."
-        q = "SELECT fingerprint, settings_hash, oracle, status, formula, created FROM evaluations"
-        with self._connect() as c:
-            cur = c.execute(q + (" WHERE oracle=?" if oracle else "") + " ORDER BY created", (oracle,) if oracle else ())
-            return [dict(zip([d[0] for d in cur.description], r)) for r in cur.fetchall()]
+@patch
+def put(self: EvaluationStore, s: Structure, ev: Evaluation, settings_hash: str | None = None, fingerprint: str | None = None):
+    "Persist one evaluation (committed immediately); statuses in `NOT_STORED` are not kept."
+    if ev.status in NOT_STORED: return
+    d = {**ev.to_dict(), "cached": False}
+    with self._connect() as c:
+        c.execute("INSERT OR REPLACE INTO evaluations VALUES (?,?,?,?,?,?,?)",
+                  (fingerprint or structure_fingerprint(s), settings_hash or ev.settings_hash, ev.oracle, ev.status,
+                   s.composition.reduced_formula, time.time(), json.dumps(d, default=_to_json)))
 
-    def evaluate(self, structures, oracle: Oracle, executor=None, progress: bool = False, on_result=None) -> list[Evaluation]:
-        "Evaluations of `structures`: stored ones from the table, the rest computed by `executor` and stored as each finishes (then `on_result(i, ev)`)."
-        structures = list(structures)
-        if not structures: raise CrystalDesignError("no structures to evaluate")
-        fps = [structure_fingerprint(s) for s in structures]
-        out: list = [None] * len(structures)
-        with self._connect() as c:
-            for i, fp in enumerate(fps):
-                row = c.execute("SELECT evaluation FROM evaluations WHERE fingerprint=? AND settings_hash=?",
-                                (fp, oracle.settings_hash)).fetchone()
-                if row: out[i] = Evaluation.from_dict(json.loads(row[0]))
-        todo, first = {}, {}
-        for i, fp in enumerate(fps):          # duplicates inside the batch are computed once
-            if out[i] is None: first.setdefault(fp, i); todo.setdefault(first[fp], []).append(i)
-        if todo:
-            from tqdm.auto import tqdm
-            executor = executor or SerialExecutor()
-            bar = tqdm(total=len(todo), desc=f"{oracle.name}", unit="struct", disable=not progress)
-            for i, ev in executor.map_unordered(oracle, [(i, structures[i]) for i in todo]):
-                self.put(structures[i], ev, oracle.settings_hash, fps[i])
-                for j in todo[i]: out[j] = ev
-                if on_result is not None: on_result(i, ev)
+@patch
+def rows(self: EvaluationStore, oracle: str | None = None) -> list[dict]:
+    "All stored rows (optionally of one oracle) as dicts, oldest first."
+    q = "SELECT fingerprint, settings_hash, oracle, status, formula, created FROM evaluations"
+    with self._connect() as c:
+        cur = c.execute(q + (" WHERE oracle=?" if oracle else "") + " ORDER BY created", (oracle,) if oracle else ())
+        return [dict(zip([d[0] for d in cur.description], r)) for r in cur.fetchall()]
+
+# %% ../nbs/07e_store.ipynb #7f6dc3fd
+def _pid_alive(pid: int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+@patch
+def _claim(self: EvaluationStore, fps, sh: str, limit: int | None = None) -> tuple[set, dict]:
+    "Claim up to `limit` of the keys (fps x sh) that are free, expired or held by a dead local process; returns (claimed fps, {fp: stored result})."
+    now, mine, done = time.time(), set(), {}
+    with self._connect() as c:
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            for fp in fps:
+                ev = self._lookup(fp, sh, c)
+                if ev is not None: done[fp] = ev; continue
+                row = c.execute("SELECT owner, host, pid, expires FROM claims WHERE fingerprint=? AND settings_hash=?",
+                                (fp, sh)).fetchone()
+                free = row is None or row[0] == self.owner or row[3] < now or (row[1] == self.host and not _pid_alive(row[2]))
+                if free and (limit is None or len(mine) < limit):
+                    c.execute("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?)",
+                              (fp, sh, self.owner, self.host, self.pid, now + self.lease_s))
+                    mine.add(fp)
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK"); raise
+    return mine, done
+
+@patch
+def _release(self: EvaluationStore, fps=None):
+    "Drop this store object's claims (all of them, or those of `fps`)."
+    with self._connect() as c:
+        if fps is None: c.execute("DELETE FROM claims WHERE owner=?", (self.owner,))
+        else: c.executemany("DELETE FROM claims WHERE owner=? AND fingerprint=?", [(self.owner, fp) for fp in fps])
+
+@patch
+def _heartbeat(self: EvaluationStore, stop: threading.Event):
+    "Renew this owner's claims every lease_s/3 until `stop` is set."
+    while not stop.wait(self.lease_s / 3):
+        try:
+            with self._connect() as c:
+                c.execute("UPDATE claims SET expires=? WHERE owner=?", (time.time() + self.lease_s, self.owner))
+        except Exception: pass       # a missed heartbeat only shortens the lease
+
+# %% ../nbs/07e_store.ipynb #0df09a65
+@patch
+def evaluate(self: EvaluationStore, structures, oracle: Oracle, executor=None, progress: bool = False,
+             on_result=None) -> list[Evaluation]:
+    "Evaluations of `structures`: stored ones (`cached=True`) from the table, the rest claimed, computed by `executor` and stored as each finishes (then `on_result(i, ev)`); keys another live process claimed are waited for."
+    structures = list(structures)
+    if not structures: raise CrystalDesignError("no structures to evaluate")
+    fps, sh = [structure_fingerprint(s) for s in structures], oracle.settings_hash
+    out: list = [None] * len(structures)
+    with self._connect() as c:
+        for i, fp in enumerate(fps): out[i] = self._lookup(fp, sh, c)
+    todo: dict = {}                          # fingerprint -> indices (duplicates inside the batch are computed once)
+    for i, fp in enumerate(fps):
+        if out[i] is None: todo.setdefault(fp, []).append(i)
+    if not todo: return out
+    from tqdm.auto import tqdm
+    executor = executor or SerialExecutor()
+    bar = tqdm(total=len(todo), desc=f"{oracle.name}", unit="struct", disable=not progress)
+    stop = threading.Event(); hb = threading.Thread(target=self._heartbeat, args=(stop,), daemon=True); hb.start()
+    try:
+        while todo:        # claim what the executor runs at once (all, for a process pool), so processes share the work
+            mine, done = self._claim(list(todo), sh, getattr(executor, "claim_chunk", None))
+            for fp, ev in done.items():            # finished meanwhile by another process
+                for j in todo.pop(fp): out[j] = ev
                 bar.update(1)
-            bar.close()
-        return out
+            if mine:
+                first = {todo[fp][0]: fp for fp in mine}
+                for i, ev in executor.map_unordered(oracle, [(i, structures[i]) for i in first]):
+                    fp = first[i]
+                    self.put(structures[i], ev, sh, fp); self._release([fp])
+                    for j in todo.pop(fp): out[j] = ev
+                    if on_result is not None: on_result(i, ev)
+                    bar.update(1)
+            elif todo:                             # all remaining keys are being computed elsewhere
+                bar.set_postfix_str(f"waiting for {len(todo)} claimed by another process", refresh=True)
+                time.sleep(self.poll_s)
+    finally:
+        stop.set(); self._release(); bar.close()
+    return out
 
 # %% ../nbs/07e_store.ipynb #eeec610a
 def _evaluate_task(oracle: Oracle, key, s: Structure):
@@ -125,6 +224,7 @@ def _init_worker(threads: int):
 
 class SerialExecutor:
     "Evaluate in this process, one structure after another."
+    claim_chunk = 1          # the store claims one key at a time for it
     def map_unordered(self, oracle, items):
         for key, s in items: yield _evaluate_task(oracle, key, s)
 
@@ -145,7 +245,7 @@ class ThreadExecutor:
     "Threads in this process: right for oracles whose work runs in child processes (GPAW, QE), no worker start-up cost."
     def __init__(self, workers: int = 2):
         if workers < 1: raise CrystalDesignError(f"workers must be >= 1, got {workers}")
-        self.workers = workers
+        self.workers = self.claim_chunk = workers
 
     def map_unordered(self, oracle, items):
         from concurrent.futures import ThreadPoolExecutor

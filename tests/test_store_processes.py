@@ -69,3 +69,19 @@ def test_unwritable_store_path():
     from crystal_design.core import CrystalDesignError
     with pytest.raises(CrystalDesignError, match="cannot create the store folder"):
         EvaluationStore("/dev/null/ev.sqlite")
+
+
+def test_two_processes_on_one_store_compute_each_structure_once(tmp_path):
+    "Two evaluate runs started together on one store share the batch through claims: nothing is computed twice."
+    store, oracle, n = tmp_path / "ev.sqlite", _oracle_name(), 6
+    ps = [_start(store, oracle, n, tmp_path) for _ in range(2)]
+    outs = [p.communicate(timeout=600) for p in ps]
+    assert all(p.returncode == 0 for p in ps), [o[1][-800:] for o in outs]
+    computed = [[l.split()[1] for l in o[0].splitlines() if l.startswith("stored")] for o in outs]
+    both = computed[0] + computed[1]
+    assert len(both) == len(set(both)) == n, f"computed twice or missing: {computed}"
+    assert min(map(len, computed)) >= 1, f"one process did all the work: {computed}"
+    assert len(EvaluationStore(store)) == n
+    claims = EvaluationStore(store)._connect().execute("SELECT COUNT(*) FROM claims").fetchone()[0]
+    assert claims == 0, "claims left behind"
+    print(f"{oracle}: process 1 computed {len(computed[0])}, process 2 computed {len(computed[1])}")

@@ -5,10 +5,12 @@
 # %% ../../nbs/07b_dft.ipynb #92bf7438
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field, replace
@@ -18,10 +20,13 @@ import numpy as np
 
 from ..core import CrystalDesignError
 
+import importlib.resources
+GUARD = Path(str(importlib.resources.files("crystal_design")))/"dft"/"guard.py"   # run as a file by `run_engine` (07b0_guard)
+
 # %% auto #0
-__all__ = ['FINAL', 'DIMER_BOND_ANG', 'NOBLE_GASES', 'band_edges', 'gap_from_bands', 'fixed_occupations', 'odd_electrons', 'Rung',
-           'next_rung', 'climb', 'eos_points', 'add_bulk_modulus', 'elemental_reference', 'formation_energy_per_atom',
-           'RunResult', 'run_engine', 'mpi_prefix']
+__all__ = ['GUARD', 'FINAL', 'DIMER_BOND_ANG', 'NOBLE_GASES', 'band_edges', 'gap_from_bands', 'fixed_occupations',
+           'odd_electrons', 'Rung', 'next_rung', 'climb', 'eos_points', 'add_bulk_modulus', 'elemental_reference',
+           'formation_energy_per_atom', 'RunResult', 'run_engine', 'mpi_prefix']
 
 # %% ../../nbs/07b_dft.ipynb #28c81155
 def band_edges(eigenvalues_ev, occupations) -> tuple[float, float]:
@@ -165,24 +170,38 @@ class RunResult:
 
 def run_engine(cmd: list[str], files: dict[str, str] | None = None, timeout_s: float = 600, collect=(),
                env: dict | None = None, keep: bool = False, scratch_root=None) -> RunResult:
-    "Run `cmd` in a new scratch folder holding `files`; kill its process group after `timeout_s`; collect output files."
+    "Run `cmd` behind the guard in a new scratch folder holding `files`; its process group dies after `timeout_s`, on interrupt, or with this process; collect output files."
+    if not (isinstance(timeout_s, (int, float)) and math.isfinite(timeout_s) and timeout_s > 0):
+        raise CrystalDesignError(f"the DFT wall-time limit must be a positive number of seconds, got {timeout_s!r}")
+    from crystal_design.dft.guard import TIMEOUT_EXIT
     root = Path(scratch_root or os.environ.get("CRYSTAL_DESIGN_SCRATCH") or tempfile.gettempdir())
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="cd-dft-", dir=root))
+    guarded = [sys.executable, str(GUARD), "--parent", str(os.getpid()), "--timeout", repr(float(timeout_s)),
+               "--scratch", str(work), "--", *cmd]
+    p = None
     try:
         for name, text in (files or {}).items(): (work/name).write_text(text)
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        p = subprocess.Popen(guarded, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, **(env or {})}, start_new_session=True)
-        try:
-            out, err = p.communicate(timeout=timeout_s); timed_out = False
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL); out, err = p.communicate(); timed_out = True
+        try: out, err = p.communicate(timeout=timeout_s + 30); stuck = False
+        except subprocess.TimeoutExpired:       # the guard itself hangs: stop it (its handler kills the engine)
+            p.terminate()
+            try: out, err = p.communicate(timeout=5)
+            except subprocess.TimeoutExpired: os.killpg(p.pid, signal.SIGKILL); out, err = p.communicate()
+            stuck = True
+        timed_out = stuck or (p.returncode == TIMEOUT_EXIT and "guard: timeout" in err)
+        err = "\n".join(l for l in err.splitlines() if not l.startswith("guard: timeout"))
         res = RunResult(None if timed_out else p.returncode, out, err, time.perf_counter() - t0, timed_out)
         for name in collect:
             if (work/name).exists(): res.files[name] = (work/name).read_text(errors="replace")
         return res
     finally:
+        if p is not None and p.poll() is None:     # interrupted (Ctrl-C, SystemExit): the engine goes first
+            p.terminate()
+            try: p.wait(5)
+            except subprocess.TimeoutExpired: os.killpg(p.pid, signal.SIGKILL); p.wait()
         if not keep: shutil.rmtree(work, ignore_errors=True)
 
 # %% ../../nbs/07b_dft.ipynb #4ee33491
