@@ -104,12 +104,13 @@ def rollout(skeleton: str = "Rb3ScF6", episodes: int = 64, vocab: str = "paper00
 ORACLES = ("density", "chgnet", "bandgap", "gpaw", "qe", "dft")   # dft = the default DFT engine on CPUs (GPAW)
 
 def make_oracle(name: str, relax: bool = False, preset: str = "paper", mpi: int = 1, timeout_s: float = 720, pseudo_dir=None,
-                formation_energy: bool = False):
+                formation_energy: bool = False, afm: bool = False):
     "An oracle by CLI name; `relax` adds CHGNet + FIRE relaxation first (the oracle's own for chgnet); `formation_energy` for gpaw."
     import math
     if not (isinstance(timeout_s, (int, float)) and math.isfinite(timeout_s) and timeout_s > 0):
         raise CrystalDesignError(f"--timeout must be a positive number of seconds, got {timeout_s!r}")
     if not (isinstance(mpi, int) and mpi >= 1): raise CrystalDesignError(f"--mpi must be an integer >= 1 (MPI ranks per DFT run), got {mpi!r}")
+    if afm and name not in ("gpaw", "dft"): raise CrystalDesignError(f"--afm is a GPAW option: use --oracle gpaw, not {name!r}")
     if formation_energy and name not in ("gpaw", "dft"):
         raise CrystalDesignError(f"--formation-energy needs elemental reference energies from the same engine: use --oracle gpaw, not {name!r}")
     from crystal_design.oracles import CHGNetOracle, DensityOracle, RelaxedOracle
@@ -120,7 +121,7 @@ def make_oracle(name: str, relax: bool = False, preset: str = "paper", mpi: int 
         o = BandGapOracle()
     elif name in ("gpaw", "dft"):
         from crystal_design.dft.gpaw import GPAWOracle
-        o = GPAWOracle(preset=preset, mpi=mpi, timeout_s=timeout_s, formation_energy=formation_energy)
+        o = GPAWOracle(preset=preset, mpi=mpi, timeout_s=timeout_s, formation_energy=formation_energy, afm=afm)
     elif name == "qe":
         from crystal_design.dft.espresso import QEOracle
         o = QEOracle(preset=preset, pseudo_dir=pseudo_dir, mpi=mpi, timeout_s=timeout_s)
@@ -128,7 +129,8 @@ def make_oracle(name: str, relax: bool = False, preset: str = "paper", mpi: int 
     return RelaxedOracle(o) if relax else o
 
 def evaluate_files(files, oracle="density", relax=False, workers=1, scheduler=None, store=None, preset="paper",
-                   mpi: int = 1, timeout_s: float = 720, pseudo_dir=None, progress: bool = True, formation_energy: bool = False):
+                   mpi: int = 1, timeout_s: float = 720, pseudo_dir=None, progress: bool = True, formation_energy: bool = False,
+                   afm: bool = False):
     "Evaluate structure files with an oracle through the evaluation store; returns [(file, structure, Evaluation)]."
     from crystal_design.data import read_structure
     from crystal_design.store import DaskExecutor, EvaluationStore, LocalExecutor, SerialExecutor
@@ -136,7 +138,7 @@ def evaluate_files(files, oracle="density", relax=False, workers=1, scheduler=No
     if not files: raise CrystalDesignError("no structure files given: pass one or more CIF (or POSCAR/JSON) paths")
     if workers < 1: raise CrystalDesignError(f"--workers must be >= 1, got {workers}")
     structures = [read_structure(f) for f in files]          # every file is checked before any work starts
-    orc = make_oracle(oracle, relax, preset, mpi, timeout_s, pseudo_dir, formation_energy)
+    orc = make_oracle(oracle, relax, preset, mpi, timeout_s, pseudo_dir, formation_energy, afm)
     st = EvaluationStore(store)
     from crystal_design.store import ThreadExecutor
     dft = oracle in ("gpaw", "qe") and not relax         # engine runs in child processes: threads suffice
@@ -208,6 +210,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--timeout", type=float, default=720, help="wall-time limit per DFT run, seconds")
     e.add_argument("--pseudo-dir", default=None, help="QE pseudopotential folder (e.g. SSSP 1.3); default: offline ld1.x PAW files")
     e.add_argument("--formation-energy", action="store_true", help="gpaw: formation energy per atom from elemental reference states (computed once, stored)")
+    e.add_argument("--afm", action="store_true", help="gpaw: start spin-polarised from an antiferromagnetic guess in a cell "
+                   "doubled along a (transition-metal oxides such as MnO); results report magnetic moments")
     e.add_argument("--json", action="store_true", help="one JSON object per structure")
     e.add_argument("--no-progress", action="store_true")
     return p
@@ -255,7 +259,8 @@ def _run(args) -> int:
         elif args.command == "evaluate":
             res = evaluate_files(args.files, args.oracle, args.relax, args.workers, args.scheduler, args.store,
                                  args.preset, args.mpi, args.timeout, args.pseudo_dir,
-                                 progress=not args.no_progress and not args.json, formation_energy=args.formation_energy)
+                                 progress=not args.no_progress and not args.json, formation_energy=args.formation_energy,
+                                 afm=args.afm)
             for f, s, ev in res:
                 d = {k: v for k, v in ev.to_dict().items() if k != "extra" and v not in (None, [], {}, "")}
                 d = {"file": str(f), "formula": s.composition.reduced_formula, **d}

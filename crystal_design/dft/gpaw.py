@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from pymatgen.core import Structure
+from pymatgen.core import Element, Structure
 
 from ..core import CrystalDesignError, cache_dir
 from .core import (DIMER_BOND_ANG, NOBLE_GASES, Rung, add_bulk_modulus, climb, elemental_reference, fixed_occupations,
@@ -24,8 +24,8 @@ from .core import (DIMER_BOND_ANG, NOBLE_GASES, Rung, add_bulk_modulus, climb, e
 from ..oracles import Evaluation, Oracle
 
 # %% auto #0
-__all__ = ['GPAW_INSTALL', 'GPAW_PRESETS', 'SPIN_REFERENCES', 'EngineNotInstalled', 'gpaw_available', 'gpaw_setups', 'GPAWOracle',
-           'GPAWReference']
+__all__ = ['GPAW_INSTALL', 'GPAW_PRESETS', 'MAGNETIC', 'SPIN_REFERENCES', 'EngineNotInstalled', 'gpaw_available', 'gpaw_setups',
+           'afm_guess', 'magnetic_note', 'GPAWOracle', 'GPAWReference']
 
 # %% ../../nbs/07c_gpaw.ipynb #25d1d6a9
 class EngineNotInstalled(CrystalDesignError):
@@ -61,6 +61,28 @@ GPAW_PRESETS = {
     "converged": dict(ecut_ev=600.0, kpts=None, kpt_density=4.0, conv_energy_ev=1e-6, xc="PBE"),
 }
 
+# %% ../../nbs/07c_gpaw.ipynb #894d50be
+MAGNETIC = {el for z in (*range(21, 31), *range(39, 49), *range(57, 81)) for el in [Element.from_Z(z).symbol]}
+
+def afm_guess(s: Structure, magnitude_mub: float = 4.0) -> tuple[Structure, list | None]:
+    "A cell doubled along the first lattice vector with opposite moments on the magnetic atoms of its two halves; (s, None) without magnetic atoms."
+    if not any(sp.symbol in MAGNETIC for sp in s.species): return s, None
+    sc = s.copy(); sc.make_supercell([[2, 0, 0], [0, 1, 0], [0, 0, 1]])
+    moms = [(magnitude_mub if (site.frac_coords[0] % 1.0) < 0.5 - 1e-6 else -magnitude_mub) if site.specie.symbol in MAGNETIC else 0.0
+            for site in sc]
+    return sc, moms
+
+def magnetic_note(s: Structure, rung: Rung, res: dict, afm: bool = False) -> str:
+    "A warning when a gap-0 verdict came from a smeared / ferromagnetic rung on a crystal that may order antiferromagnetically."
+    if res.get("band_gap_ev") not in (0, 0.0) or not (rung.smearing_ev > 0 or rung.spin_polarized): return ""
+    how = f"smeared ({rung.smearing_ev:g} eV)" + (" ferromagnetic" if rung.spin_polarized and not afm else "") + " rung"
+    mag = sorted({sp.symbol for sp in s.species} & MAGNETIC)
+    note = f"metal verdict from a {how}"
+    if mag and not afm:
+        note += (f"; with {', '.join(mag)} this may be an artefact of a ferromagnetic start in a small cell "
+                 f"(e.g. MnO is an antiferromagnetic insulator): recompute with afm=True")
+    return note
+
 # %% ../../nbs/07c_gpaw.ipynb #0a9ff28a
 @lru_cache(None)
 def _worker_source() -> str:
@@ -74,7 +96,9 @@ class GPAWOracle(Oracle):
     def __init__(self, preset: str = "paper", ladder: bool = True, timeout_s: float = 720, mpi: int = 1,
                  relax_steps: int = 0, relax_fmax: float = 0.05, bulk_modulus: bool = False,
                  eos_strain: float = 0.06, formation_energy: bool = False, reference_store=None,
-                 ref_kpt_density: float = 5.0, ref_box_ang: float = 10.0, **overrides):
+                 ref_kpt_density: float = 5.0, ref_box_ang: float = 10.0,
+                 afm: bool = False,       # start spin-polarised from an antiferromagnetic guess in a doubled cell (`afm_guess`)
+                 **overrides):
         if not gpaw_available(): raise EngineNotInstalled(GPAW_INSTALL)
         if preset not in GPAW_PRESETS: raise CrystalDesignError(f"GPAW preset must be one of {sorted(GPAW_PRESETS)}, got {preset!r}")
         bad = set(overrides) - set(GPAW_PRESETS[preset])
@@ -85,11 +109,12 @@ class GPAWOracle(Oracle):
         if ref_kpt_density <= 0 or ref_box_ang < 5: raise CrystalDesignError(f"ref_kpt_density must be > 0 and ref_box_ang >= 5 A, got {ref_kpt_density}, {ref_box_ang}")
         self.formation_energy, self.ref_kpt_density, self.ref_box_ang = formation_energy, ref_kpt_density, ref_box_ang
         self.reference_store = str(reference_store) if reference_store else None
+        self.afm = afm
 
     def settings(self):
         return dict(preset=self.preset, **self.params, ladder=self.ladder, timeout_s=self.timeout_s,
                     relax_steps=self.relax_steps, relax_fmax=self.relax_fmax, bulk_modulus=self.bulk_modulus,
-                    eos_strain=self.eos_strain,
+                    eos_strain=self.eos_strain, **(dict(afm=True) if self.afm else {}),
                     **(dict(formation_energy=True, ref_kpt_density=self.ref_kpt_density, ref_box_ang=self.ref_box_ang)
                        if self.formation_energy else {}))
 
@@ -102,7 +127,8 @@ class GPAWOracle(Oracle):
         # GPAW >= 24 runs serially under a launcher unless told to use its own MPI backend
         return (mpi_prefix(self.mpi) + ["-x", "GPAW_MPI_BACKEND=cgpaw"] + cmd) if self.mpi > 1 else cmd
 
-    def run(self, s: Structure, rung: Rung = Rung(), relax_steps: int = 0, stress: bool = False, params: dict | None = None) -> dict:
+    def run(self, s: Structure, rung: Rung = Rung(), relax_steps: int = 0, stress: bool = False, params: dict | None = None,
+            magmoms: list | None = None) -> dict:
         "One GPAW calculation in a child process; returns the raw result dict with a classified status."
         valence = gpaw_setups(self.params["xc"])
         syms = [sp.symbol for sp in s.species]
@@ -113,7 +139,7 @@ class GPAWOracle(Oracle):
             return {"status": "charge_wrong", "message": f"{int(n_el)} valence electrons: odd count with fixed occupations", "seconds": 0.0}
         job = dict(numbers=[sp.Z for sp in s.species], cell=s.lattice.matrix.tolist(), frac=s.frac_coords.tolist(),
                    settings=params or self.params, rung=asdict(rung), n_electrons=n_el, relax_steps=relax_steps,
-                   relax_fmax=self.relax_fmax, stress=stress)
+                   relax_fmax=self.relax_fmax, stress=stress, magmoms=magmoms)
         r = run_engine(self._cmd(), {"in.json": json.dumps(job), "gpaw_worker.py": _worker_source()}, self.timeout_s,
                        collect=["out.json", "gpaw.txt"],
                        env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
@@ -135,13 +161,25 @@ class GPAWOracle(Oracle):
 
     def _evaluate_one(self, s: Structure) -> Evaluation:
         t0 = time.perf_counter()
-        res, attempts, rung = climb(lambda r: self.run(s, r, self.relax_steps, stress=bool(self.relax_steps)), self.ladder)
+        cell, moms, start = s, None, Rung()
+        if self.afm:
+            cell, moms = afm_guess(s)
+            if moms is not None: start = Rung(spin_polarized=True)
+            else: cell = s                   # no magnetic species: nothing to order
+        res, attempts, rung = climb(lambda r: self.run(cell, r, self.relax_steps, stress=bool(self.relax_steps), magmoms=moms),
+                                    self.ladder, start)
         ev = Evaluation(status=res["status"], message=res.get("message", ""), attempts=attempts)
         if res["status"] == "ok":
-            s_final = Structure(res["cell"], s.species, res["frac"]) if "cell" in res else s
-            ev.band_gap_ev, ev.total_energy_ev = res["band_gap_ev"], res["energy_ev"]
-            ev.energy_per_atom_ev, ev.density_g_cm3 = res["energy_ev"] / len(s), float(s_final.density)
+            per_cell = len(s) / len(cell)          # the AFM supercell holds several copies of the input cell
+            s_final = Structure(res["cell"], cell.species, res["frac"]) if "cell" in res else cell
+            ev.band_gap_ev, ev.total_energy_ev = res["band_gap_ev"], res["energy_ev"] * per_cell
+            ev.energy_per_atom_ev, ev.density_g_cm3 = res["energy_ev"] / len(cell), float(s_final.density)
             ev.extra = {k: res[k] for k in ("fermi_ev", "iterations", "relax_steps", "relax_converged", "stress_gpa") if k in res}
+            ev.extra["rung"] = asdict(rung)
+            if rung.spin_polarized:
+                ev.extra.update(magnetic_moment_total_mub=res.get("magmom_total"), magnetic_moments_mub=res.get("magmoms"),
+                                magnetic_start="antiferromagnetic guess (afm_guess)" if moms is not None else "ferromagnetic (1 muB per site)")
+            ev.message = ev.message or magnetic_note(s, rung, res, afm=moms is not None)
             if "cell" in res: ev.extra["relaxed_structure"] = s_final.as_dict()
             if self.formation_energy: self._add_formation_energy(ev, s_final)
             if self.bulk_modulus:

@@ -35,7 +35,8 @@ def _worker(inp: str, out: str):
         from gpaw import KohnShamConvergenceError
         atoms = Atoms(numbers=job["numbers"], cell=job["cell"], scaled_positions=job["frac"], pbc=True)
         rung, p = job["rung"], job["settings"]
-        if rung["spin_polarized"]: atoms.set_initial_magnetic_moments([1.0] * len(atoms))
+        if rung["spin_polarized"]:     # ferromagnetic start (1 muB per site) unless the job gives moments (e.g. an AFM guess)
+            atoms.set_initial_magnetic_moments(job.get("magmoms") or [1.0] * len(atoms))
         atoms.calc = _gpaw_calc(p, rung, job["n_electrons"])
         try:
             if job.get("relax_steps"):
@@ -57,6 +58,10 @@ def _worker(inp: str, out: str):
             res.update(energy_ev=float(e), eigenvalues=eig.tolist(), occupations=occ.round(6).tolist(),
                        iterations=int(calc.get_number_of_iterations()) if hasattr(calc, "get_number_of_iterations") else None,
                        fermi_ev=float(calc.get_fermi_level()), volume_ang3=float(atoms.get_volume()))
+            if nspin == 2:             # total and per-site moments (muB) of a spin-polarised result
+                res["magmom_total"] = float(calc.get_magnetic_moment())
+                try: res["magmoms"] = np.asarray(calc.get_magnetic_moments()).round(3).tolist()
+                except Exception: pass
             if job.get("stress"):
                 res["stress_gpa"] = (atoms.get_stress() / 0.006241509125883258).round(4).tolist()
     except Exception as err:          # classified below; the parent never sees a traceback as a crash
