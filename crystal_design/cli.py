@@ -13,7 +13,6 @@ import shutil
 import warnings
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 

@@ -532,7 +532,6 @@ def run_csp(composition: str = "Y2O3", engine: str = "ionic", policy: str = "rei
             policy_kw: dict | None = None) -> dict:
     "One basin-hopping CSP run; writes best.cif, trace.csv, energy_trace.png and summary.json to `out` (if given)."
     import json
-    from pathlib import Path
     import crystal_design
     if budget < 1: raise CrystalDesignError(f"--budget must be >= 1, got {budget}")
     if population < 1: raise CrystalDesignError(f"--population must be >= 1 (random structures to start from), got {population}")
