@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .core import CrystalDesignError
+from .core import CrystalDesignError, resolve_device, tune_allocator
+from .models import adam
 from .trajectories import TrajectoryData
 
 # %% auto #0
@@ -29,6 +30,7 @@ class BCConfig:
     time_budget_s: float | None = None  # or after this much wall time
     eval_steps: int | None = None       # log train/val metrics every this many steps (None: once per epoch)
     seed: int = 0
+    device: str = "cpu"                 # cpu, cuda, cuda:N or mps
 
 def bc_loss(model: nn.Module, batch) -> dict:
     "Cross-entropy of the expert actions; returns named terms (loss, accuracy)."
@@ -40,8 +42,9 @@ def bc_loss(model: nn.Module, batch) -> dict:
 def evaluate_bc(model: nn.Module, data: TrajectoryData, batch_size: int = 4096) -> dict:
     "Teacher-forced loss and accuracy over all transitions of `data`."
     model.eval(); tot, n, correct = 0.0, 0, 0
+    device = next(model.parameters()).device
     for idx in data.loader(batch_size, shuffle=False):
-        b = data.batch(idx, next_state=False)
+        b = data.batch(idx, next_state=False).to(device)
         logits = model(b.state)
         tot += float(nn.functional.cross_entropy(logits, b.action, reduction="sum")); n += len(idx)
         correct += int((logits.argmax(1) == b.action).sum())
@@ -56,14 +59,15 @@ def train_bc(model: nn.Module, data: TrajectoryData, cfg: BCConfig | None = None
         raise CrystalDesignError(f"the model's vocabulary ({model.vocab.name}, {len(model.vocab)}) is not the dataset's "
                                  f"({data.vocab.name}, {len(data.vocab)})")
     from tqdm.auto import tqdm
-    torch.manual_seed(cfg.seed)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    device = resolve_device(cfg.device); model.to(device)
+    tune_allocator(); torch.manual_seed(cfg.seed)
+    opt = adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     hist, step, t0 = [], 0, time.perf_counter()
     run = dict(loss=0.0, acc=0.0, n=0)
 
     def log(epoch):
         row = dict(epoch=epoch, steps=step, seconds=round(time.perf_counter() - t0, 2),
-                   train_loss=run["loss"] / max(run["n"], 1), train_acc=run["acc"] / max(run["n"], 1))
+                   train_loss=float(run["loss"]) / max(run["n"], 1), train_acc=float(run["acc"]) / max(run["n"], 1))
         if val is not None:
             v = evaluate_bc(model, val); row.update(val_loss=v["loss"], val_acc=v["accuracy"]); model.train()
         hist.append(row); run.update(loss=0.0, acc=0.0, n=0)
@@ -73,9 +77,9 @@ def train_bc(model: nn.Module, data: TrajectoryData, cfg: BCConfig | None = None
         model.train()
         n_batches = -(-len(data) // cfg.batch_size)
         for bi, idx in enumerate(data.loader(cfg.batch_size, seed=cfg.seed + ep)):
-            terms = bc_loss(model, data.batch(idx, next_state=False))
+            terms = bc_loss(model, data.batch(idx, next_state=False).to(device))
             opt.zero_grad(); terms["loss"].backward(); opt.step()
-            run["loss"] += float(terms["loss"].detach()); run["acc"] += float(terms["accuracy"]); run["n"] += 1; step += 1
+            run["loss"] += terms["loss"].detach(); run["acc"] += terms["accuracy"].detach(); run["n"] += 1; step += 1   # no sync
             stop = bool((cfg.max_steps and step >= cfg.max_steps) or (cfg.time_budget_s and time.perf_counter() - t0 > cfg.time_budget_s))
             if cfg.eval_steps and step % cfg.eval_steps == 0 and not stop: log(round(ep + (bi + 1) / n_batches, 3))
             if stop: break

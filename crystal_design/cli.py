@@ -171,6 +171,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--store", default=None, help="SQLite evaluation store for DFT results (default: ~/.cache/crystal_design/evaluations.sqlite)")
     d.add_argument("--pseudo-dir", default=None, help="QE pseudopotential folder (e.g. SSSP 1.3)")
     d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--device", default="cpu", help="where the networks train: cpu, cuda, cuda:N or mps")
     d.add_argument("--resume", default=None, help="agent checkpoint of an interrupted run (OUT.interrupted.pt)")
     d.add_argument("--out", default=None, help="output folder (default: runs/design-TIMESTAMP)")
     d.add_argument("--overwrite", action="store_true", help="replace an earlier crystal-design run folder at --out (only a folder this tool wrote, holding nothing else; never the current, home or a repository folder)")
@@ -235,7 +236,7 @@ def _run(args) -> int:
                          args.allowed.split() if args.allowed else None, args.max_distinct or None, not args.allow_invalid,
                          args.top, args.verify_top, args.verify_engine, seed=args.seed, out=args.out, overwrite=args.overwrite,
                          time_budget_s=args.time_budget, store=args.store, pseudo_dir=args.pseudo_dir,
-                         progress=not args.no_progress, resume=args.resume)
+                         progress=not args.no_progress, resume=args.resume, device=args.device)
             s = json.loads((out/"config.json").read_text())["summary"]; bv = s["best_valid"]
             print(f"{s['episodes']} episodes, {s['distinct_designs']} distinct designs ({s['valid_designs']} SMACT-valid) in "
                   f"{s['seconds_total']:.0f} s; mean reward (first/last {s['reward_window_episodes']} episodes) {s['reward_first']:.3f} -> {s['reward_last']:.3f}")

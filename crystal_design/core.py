@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +15,8 @@ import numpy as np
 # %% auto #0
 __all__ = ['DATA_ENV', 'CACHE_ENV', 'RY_TO_EV', 'HARTREE_TO_EV', 'BOHR_TO_ANG', 'AMU_G', 'EV_PER_ANG3_TO_GPA', 'RUN_MARK',
            'CrystalDesignError', 'DataError', 'ChecksumError', 'SkeletonError', 'StructureError', 'ElementError',
-           'TargetError', 'ActionError', 'data_dir', 'cache_dir', 'seed_everything', 'set_threads', 'atomic_write',
-           'begin_run', 'finish_run']
+           'TargetError', 'ActionError', 'data_dir', 'cache_dir', 'seed_everything', 'set_threads', 'tune_allocator',
+           'resolve_device', 'atomic_write', 'begin_run', 'finish_run']
 
 # %% ../nbs/00_core.ipynb #5112f9cc
 class CrystalDesignError(Exception):
@@ -85,6 +86,39 @@ def set_threads(n: int = 1):
         import torch
         torch.set_num_threads(n)
     except ImportError: pass
+
+# %% ../nbs/00_core.ipynb #7f4a93df
+_ALLOCATOR = {"tuned": False}
+
+def tune_allocator() -> bool:
+    "Keep freed tensor memory in the process heap (glibc only; idempotent). True when the setting is in effect."
+    if _ALLOCATOR["tuned"]: return True
+    if os.environ.get("CRYSTAL_DESIGN_MALLOC", "").lower() == "system" or not sys.platform.startswith("linux"): return False
+    import ctypes, ctypes.util
+    try: libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError: return False
+    if not hasattr(libc, "mallopt"): return False            # musl and other C libraries
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    ok = libc.mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024) == 1 and libc.mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1
+    _ALLOCATOR["tuned"] = ok
+    return ok
+
+# %% ../nbs/00_core.ipynb #57e2934a
+def resolve_device(device: str | None = None):  # `cpu`, `cuda`, `cuda:N` or `mps`; None: cpu
+    "The `torch.device` for a name, or one clear `CrystalDesignError` when this machine cannot use it."
+    import torch
+    name = "cpu" if device in (None, "") else str(device)
+    try: d = torch.device(name)
+    except (RuntimeError, ValueError): raise CrystalDesignError(f"unknown device {name!r}; use cpu, cuda, cuda:N or mps") from None
+    if d.type == "cuda":
+        if not torch.cuda.is_available():
+            raise CrystalDesignError(f"device {name!r}: this torch ({torch.__version__}) sees no CUDA GPU here; use --device cpu")
+        if d.index is not None and d.index >= torch.cuda.device_count():
+            raise CrystalDesignError(f"device {name!r}: only {torch.cuda.device_count()} CUDA device(s) here")
+    elif d.type == "mps":
+        if not torch.backends.mps.is_available(): raise CrystalDesignError(f"device {name!r}: no Apple MPS device here; use --device cpu")
+    elif d.type != "cpu": raise CrystalDesignError(f"device {name!r} is not supported; use cpu, cuda, cuda:N or mps")
+    return d
 
 # %% ../nbs/00_core.ipynb #8829df77
 def atomic_write(path, data: str | bytes) -> Path:

@@ -13,7 +13,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .core import CrystalDesignError, TargetError
+from .core import CrystalDesignError, TargetError, resolve_device, tune_allocator
+from .models import adam
 from .trajectories import TrajectoryData
 
 # %% auto #0
@@ -39,6 +40,7 @@ class CQLConfig:
     time_budget_s: float | None = None
     log_every: int = 100
     seed: int = 0
+    device: str = "cpu"                   # cpu, cuda, cuda:N or mps
 
     @property
     def target_range(self): return (min(self.targets), max(self.targets)) if self.conditioned else None
@@ -85,10 +87,11 @@ def train_cql(model: nn.Module, data: TrajectoryData, cfg: CQLConfig | None = No
         for p in cfg.targets:
             if not 0 <= p <= 10: raise TargetError(f"band-gap target {p} eV is not physical for this dataset (0..10 eV)")
     from tqdm.auto import tqdm
-    torch.manual_seed(cfg.seed); g = torch.Generator().manual_seed(cfg.seed)
+    device = resolve_device(cfg.device); model.to(device)
+    tune_allocator(); torch.manual_seed(cfg.seed); g = torch.Generator().manual_seed(cfg.seed)
     target_net = copy.deepcopy(model).eval()
     for p in target_net.parameters(): p.requires_grad_(False)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    opt = adam(model.parameters(), lr=cfg.lr)
     targets = torch.tensor(cfg.targets, dtype=torch.float32)
     hist, acc, t0 = [], {}, time.perf_counter()
     model.train()
@@ -98,16 +101,17 @@ def train_cql(model: nn.Module, data: TrajectoryData, cfg: CQLConfig | None = No
         b = data.batch(idx, target=p_hat)
         r = torch.zeros(cfg.batch_size)
         if b.done.any(): r[b.done] = terminal_reward(data, b.crystal[b.done], p_hat[b.done], cfg)
+        b, r = b.to(device), r.to(device)
         q = model(b.state)
         with torch.no_grad(): qn = target_net(b.next_state)
         terms = cql_loss(q, qn, b.action, r, b.done, cfg.gamma, cfg.omega)
         opt.zero_grad(); terms["loss"].backward(); opt.step()
-        for k, v in terms.items(): acc[k] = acc.get(k, 0.0) + float(v.detach())
+        for k, v in terms.items(): acc[k] = acc.get(k, 0.0) + v.detach()        # summed on the device: no sync per step
         if step % cfg.target_update == 0: target_net.load_state_dict(model.state_dict())
         over = cfg.time_budget_s is not None and time.perf_counter() - t0 > cfg.time_budget_s
         if step % cfg.log_every == 0 or step == cfg.steps or over:
             n = step - (hist[-1]["step"] if hist else 0)
-            hist.append(dict(step=step, seconds=round(time.perf_counter() - t0, 2), **{f"losses/{k}": v / n for k, v in acc.items()}))
+            hist.append(dict(step=step, seconds=round(time.perf_counter() - t0, 2), **{f"losses/{k}": float(v) / n for k, v in acc.items()}))
             acc = {}
         if over: break
     model.eval()

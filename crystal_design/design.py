@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 import crystal_design
-from .core import CrystalDesignError, TargetError, begin_run, finish_run, seed_everything
+from .core import CrystalDesignError, TargetError, begin_run, finish_run, resolve_device, seed_everything
 from .rewards import Task
 
 # %% auto #0
@@ -130,7 +130,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
            max_distinct: int | None = 5, valid_only: bool = True, top: int = 10, verify_top: int = 0,
            verify_engine: str = "gpaw", energy_rows: int = 200, final_samples: int = 256, seed: int = 0, out=None,
            overwrite: bool = False, time_budget_s: float | None = None, store=None, dft_timeout_s: float = 720,
-           pseudo_dir=None, progress: bool = True, agent_kw: dict | None = None, resume=None) -> Path:
+           pseudo_dir=None, progress: bool = True, agent_kw: dict | None = None, resume=None, device: str = "cpu") -> Path:
     "Train an online agent on skeleton(s) for a target and write ranked designs, CIFs, plots, report and config to `out`."
     from crystal_design.cli import git_sha
     from crystal_design.elements import get_vocabulary
@@ -142,6 +142,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
     if verify_top < 0 or top < 0: raise CrystalDesignError(f"--top and --verify-top must be >= 0, got {top}, {verify_top}")
     if algo not in AGENTS: raise CrystalDesignError(f"unknown algorithm {algo!r}; choose one of {sorted(AGENTS)}")
     task = Task.parse(target, max_distinct=max_distinct)
+    resolve_device(device)                       # an unusable device fails here, before any work
     voc = get_vocabulary(vocab)
     if allowed: voc.encode(list(allowed))
     sks = _skeletons(skeleton)
@@ -157,7 +158,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
         env = BatchDesignEnv(sks, voc, n_envs=n_envs, allowed=allowed, max_distinct=max_distinct, seed=seed)
         scorer = EpisodeScorer(env, task, orc, store=st, invalid_penalty=(task.failure_penalty or -1.0) if valid_only else None)
         n_sites = int(env.pool.n_sites.max())
-        cfg = {**default_agent_config(algo, episodes, n_envs, n_sites, arch, seed), **(agent_kw or {})}
+        cfg = {**default_agent_config(algo, episodes, n_envs, n_sites, arch, seed), "device": device, **(agent_kw or {})}
         agent = make_agent(algo, env, scorer, **cfg)
         t_before, ep_before = 0.0, 0
         if resume is not None:          # time and episodes before the interruption count in the totals

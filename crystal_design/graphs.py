@@ -222,10 +222,18 @@ class GraphBatch:
     state: torch.Tensor        # (B, 8) a, b, c, alpha, beta, gamma, space group, target
     focus: torch.Tensor        # (B,) global node id of the focus site (-1 when the episode is complete)
     n_graphs: int
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)   # per-batch derived tensors (models' gather/scatter matrices)
 
     def edge_attr(self, rho_ang2: float = 4.0) -> torch.Tensor:
         "Gaussian distance feature exp(-d^2/rho), paper 004 eq. 8."
         return torch.exp(-self.edge_dist**2 / rho_ang2)
+
+    def to(self, device) -> "GraphBatch":
+        "The same batch on another device (derived tensors in `cache` are rebuilt there when needed)."
+        device = torch.device(device)
+        if self.species.device == device: return self
+        return GraphBatch(*(getattr(self, f).to(device) for f in ("species", "pos", "batch", "edge_index", "edge_shift",
+                                                                   "edge_dist", "edge_batch", "state", "focus")), self.n_graphs)
 
     def edge_vec(self, pos: torch.Tensor | None = None) -> torch.Tensor:
         "x_dst + shift - x_src for (possibly updated) positions."

@@ -17,9 +17,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from .core import ActionError, CrystalDesignError, TargetError
+from .core import ActionError, CrystalDesignError, TargetError, resolve_device, tune_allocator
 from .env import BatchDesignEnv, Finished, batch_density
-from .models import build_model
+from .models import adam, build_model, place_on
 from .rewards import Task
 
 # %% auto #0
@@ -241,6 +241,7 @@ class AgentConfig:
     gamma: float = 0.99
     seed: int = 0
     threads: int | None = None           # torch threads (None: leave as is)
+    device: str = "cpu"                  # where the networks run (cpu, cuda, cuda:N, mps); env, replay and masks stay on the CPU
 
 class DuelingHead(nn.Module):
     "Dueling Q head (Wang et al. 2016): Q(s, a) = V(s) + A(s, a) − mean_a A(s, a)."
@@ -256,6 +257,8 @@ class Agent:
     name = "agent"
     def __init__(self, env: BatchDesignEnv, scorer: EpisodeScorer, cfg: AgentConfig):
         if cfg.threads: torch.set_num_threads(cfg.threads)
+        self.device = resolve_device(cfg.device)
+        tune_allocator()
         torch.manual_seed(cfg.seed)
         self.env, self.scorer, self.cfg = env, scorer, cfg
         self.target = float(scorer.task.target)
@@ -272,7 +275,7 @@ class Agent:
         last = m.head[-1]
         if out_dim is not None: m.head[-1] = nn.Linear(last.in_features, out_dim)
         elif dueling: m.head[-1] = DuelingHead(last.in_features, last.out_features)
-        return m
+        return place_on(m, self.device)
 
     def observe_states(self, skel, sp, focus):
         return self.env.pool.collate(skel, sp, focus, self.target, n_vocab=len(self.env.vocab))
@@ -434,7 +437,7 @@ class DQN(Agent):
     def build(self):
         self.q = self.net(dueling=self.cfg.dueling); self.q_target = copy.deepcopy(self.q).eval()
         for p in self.q_target.parameters(): p.requires_grad_(False)
-        self.opt = torch.optim.Adam(self.q.parameters(), lr=self.cfg.lr)
+        self.opt = adam(self.q.parameters(), lr=self.cfg.lr)
         self.replay = ReplayBuffer(self.cfg.buffer_size, self.env.pool.max_sites)
         self.nstep = NStepAssembler(self.env.n_envs, self.env.pool.max_sites, self.env.pool.max_sites, self.cfg.n_step, self.cfg.gamma)
         self._credit = 0.0
@@ -510,7 +513,7 @@ class PPO(Agent):
     name = "ppo"
     def build(self):
         self.pi, self.v = self.net(), self.net(out_dim=1)
-        self.opt = torch.optim.Adam([*self.pi.parameters(), *self.v.parameters()], lr=self.cfg.lr)
+        self.opt = adam([*self.pi.parameters(), *self.v.parameters()], lr=self.cfg.lr)
         self.buf: list[dict] = []
 
     def modules(self): return dict(pi=self.pi, v=self.v, opt=self.opt)
@@ -593,9 +596,9 @@ class SAC(Agent):
         self.q1_t, self.q2_t = copy.deepcopy(self.q1).eval(), copy.deepcopy(self.q2).eval()
         for p in [*self.q1_t.parameters(), *self.q2_t.parameters()]: p.requires_grad_(False)
         self.log_alpha = nn.Parameter(torch.tensor(math.log(self.cfg.init_alpha)))
-        self.opt_pi = torch.optim.Adam(self.pi.parameters(), lr=self.cfg.lr)
-        self.opt_q = torch.optim.Adam([*self.q1.parameters(), *self.q2.parameters()], lr=self.cfg.lr)
-        self.opt_a = torch.optim.Adam([self.log_alpha], lr=self.cfg.lr)
+        self.opt_pi = adam(self.pi.parameters(), lr=self.cfg.lr)
+        self.opt_q = adam([*self.q1.parameters(), *self.q2.parameters()], lr=self.cfg.lr)
+        self.opt_a = adam([self.log_alpha], lr=self.cfg.lr)
         self.replay = ReplayBuffer(self.cfg.buffer_size, self.env.pool.max_sites)
         self.nstep = NStepAssembler(self.env.n_envs, self.env.pool.max_sites, self.env.pool.max_sites, self.cfg.n_step, self.cfg.gamma)
         self._credit = 0.0

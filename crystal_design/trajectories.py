@@ -72,6 +72,12 @@ class Transitions:
     crystal: torch.Tensor      # (B,) crystal index
     target: torch.Tensor       # (B,) target p_hat the states are conditioned on (0 when unconditioned)
 
+    def to(self, device) -> "Transitions":
+        "The batch on another device (`crystal` stays on the CPU: it indexes the dataset's labels)."
+        return Transitions(self.state.to(device), self.action.to(device),
+                           None if self.next_state is None else self.next_state.to(device),
+                           self.done.to(device), self.crystal, self.target.to(device))
+
 class TrajectoryData:
     "Offline trajectories of known crystals: k BFS orders per crystal, transitions = (crystal, order, step) indices."
     def __init__(self, skeletons, vocab, k: int = 5, labels: dict | None = None, seed: int = 0,
