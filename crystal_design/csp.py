@@ -5,6 +5,7 @@
 # %% ../nbs/17_csp.ipynb #06307ca7
 from __future__ import annotations
 import ctypes, math, os, shutil, sys, time, warnings
+from collections import deque
 from dataclasses import dataclass, field, asdict
 from functools import lru_cache
 import numpy as np
@@ -13,9 +14,9 @@ from .core import CrystalDesignError, begin_run, finish_run
 
 # %% auto #0
 __all__ = ['Y2O3_POTENTIAL', 'RLCSP_REFERENCE_EV_PER_ATOM', 'ENGINES', 'MOVES', 'POLICIES', 'IonicPotential', 'lammps_cell',
-           'Relaxed', 'IonicEngine', 'bixbyite_y2o3', 'ionic_reference_energy', 'CHGNetEngine', 'make_engine',
-           'formula_units', 'random_structure', 'apply_move', 'MovePolicy', 'UniformPolicy', 'Reinforce', 'NPG', 'PPO',
-           'make_policy', 'CSPConfig', 'BasinHopping', 'run_csp']
+           'Relaxed', 'IonicEngine', 'bixbyite_y2o3', 'ionic_reference_energy', 'matches_bixbyite', 'CHGNetEngine',
+           'make_engine', 'formula_units', 'random_structure', 'apply_move', 'MovePolicy', 'UniformPolicy', 'Reinforce',
+           'NPG', 'PPO', 'make_policy', 'CSPConfig', 'BasinHopping', 'run_csp']
 
 # %% ../nbs/17_csp.ipynb #b69ac81c
 @dataclass
@@ -167,6 +168,13 @@ RLCSP_REFERENCE_EV_PER_ATOM = -27.394619
 def ionic_reference_energy() -> float:
     "Relaxed bixbyite Y2O3 energy per atom with the RLCSP potential on our ionic engine (eV/atom)."
     return IonicEngine().relax(bixbyite_y2o3()).energy_per_atom
+
+def matches_bixbyite(s: Structure) -> bool:
+    "Is `s` bixbyite Y2O3 (pymatgen StructureMatcher against the ideal C-type structure; cell size and volume free)?"
+    from pymatgen.analysis.structure_matcher import StructureMatcher
+    if s.composition.reduced_formula != "Y2O3": return False
+    return bool(StructureMatcher(ltol=0.2, stol=0.3, angle_tol=5, scale=True).fit(s, bixbyite_y2o3()))
+
 
 # %% ../nbs/17_csp.ipynb #528b20cc
 class CHGNetEngine:
@@ -365,7 +373,7 @@ class MovePolicy:
 
     def policy_gradient(self, zs, acts, adv):
         g = sum(self.grad_logp(z, a) * A for z, a, A in zip(zs, acts, adv))
-        if self.beta and np.mean([self.entropy(z) for z in zs]) / math.log(self.k) > self.h_thr:
+        if self.beta and np.mean([self.entropy(z) for z in zs]) / math.log(self.k) < self.h_thr:
             g = g + self.beta * sum(self.grad_entropy(z) for z in zs)
         return g
 
@@ -376,12 +384,42 @@ class UniformPolicy(MovePolicy):
     def probs(self, z, theta=None): return np.full(self.k, 1.0 / self.k)
 
 class Reinforce(MovePolicy):
-    "RLCSP's REINFORCE with an entropy term (gradient ascent, lr 0.0005, ε 0.1)."
+    """RLCSP's REINFORCE as its authors ran it for Y2O3 (settings of lrcfmd/rlcsp's Y2O3 input; the rules below restate
+    what their code does). Per step t of an episode, in order:
+    R_t = Σ_{i≥t} r_i (undiscounted, to the episode's end); R̃_t = (R_t − mean)/sd over the last `scale_window` unscaled
+    returns before it; no update during the first `warmup_steps` steps; then only the chosen action's row moves:
+    θ_a += lr · (1 − π_a) · φ(s) · (R̃_t − β·[H(π(s)) < h_thr]·(log π_a + 1)), with π the softmax (ε only in acting),
+    H in nats, β = 1, h_thr = 0.8. `baseline` (ours, off for the control) is subtracted from R̃_t."""
     name = "reinforce"
+    def __init__(self, *a, entropy_coef: float = 1.0, scale_window: int = 5000, warmup_steps: int = 10, **kw):
+        super().__init__(*a, entropy_coef=entropy_coef, **kw)
+        self.unscaled: deque = deque(maxlen=scale_window)
+        self.warmup, self.steps = warmup_steps, 0
+
+    def nats(self, z) -> float:
+        "Entropy of the softmax policy at z in nats (the quantity RLCSP compares with its 0.8 threshold)."
+        p = self.softmax(z); return float(-(p * np.log(np.clip(p, 1e-300, None))).sum())
+
+    def scaled(self, R: float) -> float:
+        "Standardise a return by the history of unscaled returns (then record it)."
+        h = np.array(self.unscaled); self.unscaled.append(R)
+        if len(h) > 1 and h.std() > 0: return float((R - h.mean()) / h.std())
+        return R
+
+    def step_update(self, z: float, a: int, R: float) -> np.ndarray:
+        "The change of θ for one step with (scaled, baselined) return R: nonzero only in row a."
+        pa = float(self.softmax(z)[a])
+        shift = self.beta * (math.log(pa) + 1) if self.beta and self.nats(z) < self.h_thr else 0.0
+        d = np.zeros_like(self.theta); d[a] = self.lr * (1 - pa) * (R - shift) * self.phi(z)
+        return d
+
     def update(self, zs, acts, rewards):
-        G = self.returns(rewards); adv = G - self.baselines(zs, rewards, G)
-        self.theta = self.theta + self.lr * self.policy_gradient(zs, acts, adv)
-        self.fit_value(zs, G); self.updates += 1
+        R = np.cumsum(np.asarray(rewards, float)[::-1])[::-1]               # undiscounted returns to the episode's end
+        b = self.baselines(zs, rewards, R)
+        for z, a, Rt, bt in zip(zs, acts, R, b):
+            Rs = self.scaled(float(Rt)); self.steps += 1
+            if self.steps > self.warmup: self.theta = self.theta + self.step_update(z, a, Rs - bt)
+        self.fit_value(zs, R); self.updates += 1
 
 class NPG(MovePolicy):
     "Natural policy gradient: Fisher-preconditioned REINFORCE gradient with a KL trust region δ."
@@ -431,7 +469,7 @@ class CSPConfig:
     budget: int = 300                 # relaxations in all (population included); RLCSP: 2000 structures
     horizon: int = 5                  # moves per policy update (paper 000: H = 5)
     kT: float = 0.02                  # Metropolis temperature, eV/atom
-    penalty: float = -3.0
+    penalty: float | str = "smart"   # "smart" (RLCSP's run): ẑ_old − ẑ(mean of the highest 10 % of energies); or a constant (−3)
     target: float | None = None       # stop at this energy per atom (+ tol)
     tol: float = 0.01
     z_max_init: int | None = None     # largest formula-unit count in the initial population (default: max)
@@ -450,10 +488,18 @@ class BasinHopping:
         self.rng = np.random.default_rng(cfg.seed)
         self.evals = 0; self.energies: list[float] = []; self.seen: set = set()
         self.log: list[dict] = []; self.best = None; self.hit_at = None; self.t0 = None
+        self.rlcsp_at = None              # first relaxation at or below RLCSP's published stop energy (Y2O3 only)
 
     def _z(self, e):
         a = np.array(self.energies); sd = a.std() if len(a) > 1 else 1.0
         return (e - a.mean()) / (sd if sd > 1e-9 else 1.0)
+
+    def penalty(self, z_old: float) -> float:
+        "Reward of a penalised move (no change, same energy, not converged, duplicate) from the current standardised energy."
+        if self.cfg.penalty != "smart": return float(self.cfg.penalty)
+        a = np.sort(np.array(self.energies))[::-1]
+        high = a[:max(1, len(a) // 10)].mean()                  # the mean of the highest 10 % of the energies seen
+        return float(z_old - self._z(high))
 
     def _relax(self, s):
         r = self.engine.relax(s); self.evals += 1
@@ -462,6 +508,9 @@ class BasinHopping:
         if (self.hit_at is None and self.cfg.target is not None and r.converged
                 and r.energy_per_atom <= self.cfg.target + self.cfg.tol):
             self.hit_at = self.evals
+        if (self.rlcsp_at is None and r.converged and self.comp.reduced_formula == "Y2O3"
+                and r.energy_per_atom <= RLCSP_REFERENCE_EV_PER_ATOM):
+            self.rlcsp_at = self.evals
         return r
 
     def run(self, progress: bool = False) -> dict:
@@ -487,14 +536,14 @@ class BasinHopping:
             new = apply_move(cur.structure, move, self.rng, self.comp, c.max_atoms)
             accepted, why = False, ""
             if new is None:
-                rew, why = c.penalty, "not applicable"
+                rew, why = self.penalty(z), "not applicable"
                 e_new = float("nan")
             else:
                 r = self._relax(new); bar.update(1); e_new = r.energy_per_atom
                 fp = _fingerprint(e_new, r.structure.volume / len(r.structure)) if r.converged else None
-                if not r.converged: rew, why = c.penalty, r.status
-                elif abs(e_new - cur.energy_per_atom) < 1e-3: rew, why = c.penalty, "same energy"
-                elif fp in self.seen: rew, why = c.penalty, "duplicate"
+                if not r.converged: rew, why = self.penalty(z), r.status
+                elif abs(e_new - cur.energy_per_atom) < 1e-3: rew, why = self.penalty(z), "same energy"
+                elif fp in self.seen: rew, why = self.penalty(z), "duplicate"
                 else:
                     rew = -(self._z(e_new) - z)
                     dE = e_new - cur.energy_per_atom
@@ -502,7 +551,7 @@ class BasinHopping:
                 if fp is not None: self.seen.add(fp)
                 if accepted: cur = r
             zs.append(z); acts.append(a); rews.append(rew)
-            self.log.append(dict(eval=self.evals, move=move, reward=rew, outcome=why or ("accepted" if accepted else "rejected"),
+            self.log.append(dict(eval=self.evals, move=move, reward=rew, penalised=bool(why), outcome=why or ("accepted" if accepted else "rejected"),
                                  energy=e_new, current=cur.energy_per_atom, best=self.best.energy_per_atom,
                                  n_atoms=len(cur.structure), seconds=time.perf_counter() - self.t0))
             if len(zs) == c.horizon:
@@ -520,9 +569,11 @@ class BasinHopping:
                     evaluations=self.evals, seconds=round(time.perf_counter() - self.t0, 2),
                     best_energy_per_atom=b.energy_per_atom, best_n_atoms=len(b.structure), best_space_group=sg,
                     hit=self.hit_at is not None, evals_to_hit=self.hit_at,
+                    reached_rlcsp_reference=self.rlcsp_at is not None, evals_to_rlcsp_reference=self.rlcsp_at,
+                    found_bixbyite=matches_bixbyite(b.structure) if self.comp.reduced_formula == "Y2O3" else None,
                     moves=len(moves), move_counts={m: moves.count(m) for m in MOVES},
                     accepted=sum(l["outcome"] == "accepted" for l in self.log),
-                    penalised=sum(l["reward"] == self.cfg.penalty for l in self.log),
+                    penalised=sum(bool(l.get("penalised")) for l in self.log),
                     theta=self.policy.theta.round(4).tolist())
 
 # %% ../nbs/17_csp.ipynb #9cf1048f
