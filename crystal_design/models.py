@@ -18,10 +18,11 @@ from .elements import get_vocabulary
 from .graphs import GraphBatch
 
 # %% auto #0
-__all__ = ['FORMAT_VERSION', 'STATE_SCALE', 'ARCHITECTURES', 'CheckpointError', 'scatter_sum', 'scatter_mean', 'scatter_softmax',
-           'mlp', 'rbf', 'Segments', 'FastSegments', 'reference_kernels', 'batch_segments', 'StaticAdjacency',
-           'gcn_adjacency', 'EGNNLayer', 'EGNN', 'GCNLayer', 'GCN', 'Set2Set', 'MEGNetBlock', 'MEGNet', 'build_model',
-           'n_params', 'adam', 'save_model', 'load_model', 'place_on', 'path_difference', 'profile_step']
+__all__ = ['FORMAT_VERSION', 'STATE_SCALE', 'ARCHITECTURES', 'CheckpointError', 'scatter_sum', 'mlp', 'rbf', 'Segments',
+           'scatter_mean', 'scatter_softmax', 'FastSegments', 'reference_kernels', 'batch_segments', 'StaticAdjacency',
+           'gcn_coefficients', 'gcn_adjacency', 'EGNNLayer', 'EGNN', 'GCNLayer', 'GCN', 'Set2Set', 'MEGNetBlock',
+           'MEGNet', 'build_model', 'n_params', 'adam', 'save_model', 'load_model', 'place_on', 'path_difference',
+           'profile_step']
 
 # %% ../nbs/08_models.ipynb #05f94ef5
 FORMAT_VERSION = 1
@@ -34,18 +35,6 @@ def scatter_sum(x: torch.Tensor, index: torch.Tensor, n: int) -> torch.Tensor:
     "Sum rows of x into n segments given by index."
     out = x.new_zeros((n, *x.shape[1:]))
     return out.index_add_(0, index, x)
-
-def scatter_mean(x: torch.Tensor, index: torch.Tensor, n: int) -> torch.Tensor:
-    "Mean of rows of x per segment (0 for empty segments)."
-    s = scatter_sum(x, index, n)
-    c = torch.bincount(index, minlength=n).clamp(min=1).to(x.dtype)
-    return s / c.view(-1, *([1] * (x.dim() - 1)))
-
-def scatter_softmax(e: torch.Tensor, index: torch.Tensor, n: int) -> torch.Tensor:
-    "Softmax of scores e within segments."
-    mx = torch.full((n,), -torch.inf, dtype=e.dtype).scatter_reduce(0, index, e, "amax", include_self=True)
-    w = torch.exp(e - mx[index])
-    return w / scatter_sum(w, index, n)[index].clamp(min=1e-12)
 
 def mlp(sizes, act=nn.SiLU, last_act: bool = False) -> nn.Sequential:
     "Dense layers with activations between them."
@@ -77,6 +66,8 @@ class Segments:
         self.index, self.n = index, n
         self._counts = None
 
+    detach_max = False      # the fast path stops the gradient through the per-segment maximum (see `softmax`)
+
     @property
     def counts(self) -> torch.Tensor:
         "Rows per segment, (n,) int64."
@@ -99,9 +90,19 @@ class Segments:
     def softmax(self, e: torch.Tensor) -> torch.Tensor:
         "Softmax of scores `e` (rows,) within each segment."
         mx = torch.full((self.n,), -torch.inf, dtype=e.dtype, device=e.device)
-        mx = mx.scatter_reduce(0, self.index, e, "amax", include_self=True)
+        # the maximum only stabilises the exponent: the softmax does not depend on it, so its gradient path is optional
+        mx = mx.scatter_reduce(0, self.index, e.detach() if self.detach_max else e, "amax", include_self=True)
         w = torch.exp(e - self.gather(mx))
         return w / self.gather(self.sum(w)).clamp(min=1e-12)
+
+def scatter_mean(x: torch.Tensor, index: torch.Tensor, n: int) -> torch.Tensor:
+    "Mean of rows of x per segment (0 for empty segments)."
+    return Segments(index, n).mean(x)
+
+def scatter_softmax(e: torch.Tensor, index: torch.Tensor, n: int) -> torch.Tensor:
+    "Softmax of scores e within segments."
+    return Segments(index, n).softmax(e)
+
 
 # %% ../nbs/08_models.ipynb #c1720d26
 class _Gather(torch.autograd.Function):
@@ -133,6 +134,7 @@ def _quiet_sparse():
 
 class FastSegments(Segments):
     "`Segments` whose gathers and sums run through the CSR incidence matrix, built once and reused in forward and backward."
+    detach_max = True
     def __init__(self, index: torch.Tensor, n: int):
         super().__init__(index, n)
         order = torch.argsort(index, stable=True)
@@ -158,12 +160,6 @@ class FastSegments(Segments):
     def gather(self, x): return _Gather.apply(x, self)
     def sum(self, x): return _SegmentSum.apply(x, self)
 
-    def softmax(self, e):
-        # the per-segment maximum only stabilises the exponent; the softmax does not depend on it, so no gradient flows through it
-        mx = torch.full((self.n,), -torch.inf, dtype=e.dtype, device=e.device)
-        mx = mx.scatter_reduce(0, self.index, e.detach(), "amax", include_self=True)
-        w = torch.exp(e - self.gather(mx))
-        return w / self.gather(self.sum(w)).clamp(min=1e-12)
 
 # %% ../nbs/08_models.ipynb #03344048
 _KERNELS = {"fast": True}
@@ -208,16 +204,20 @@ class StaticAdjacency:
     def __call__(self, h: torch.Tensor) -> torch.Tensor:
         return _SparseProduct.apply(h.contiguous(), self.a, self.a_t)
 
+def gcn_coefficients(g: GraphBatch, w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    "Per-edge weights w/sqrt(deg_i deg_j) and degrees deg = 1 + Σ_j w_ij (self loop weight 1) of a batch's edges."
+    i, j = g.edge_index
+    deg = scatter_sum(w, i, len(g.species)) + 1.0
+    return w / torch.sqrt(deg[i] * deg[j]), deg
+
 def gcn_adjacency(g: GraphBatch, rho_ang2: float = 4.0) -> StaticAdjacency:
     "GCN propagation matrix of a batch, built once: Σ over images of w/sqrt(deg_i deg_j) per node pair, 1/deg_i on the diagonal."
     key = ("gcn", rho_ang2)
     if key not in g.cache:
         i, j = g.edge_index
-        w, n = g.edge_attr(rho_ang2), len(g.species)
-        deg = scatter_sum(w, i, n) + 1.0
-        loop = torch.arange(n, device=w.device)
-        g.cache[key] = StaticAdjacency(torch.cat([i, loop]), torch.cat([j, loop]),
-                                       torch.cat([w / torch.sqrt(deg[i] * deg[j]), 1.0 / deg]), n)
+        coef, deg = gcn_coefficients(g, g.edge_attr(rho_ang2))
+        loop = torch.arange(len(deg), device=deg.device)
+        g.cache[key] = StaticAdjacency(torch.cat([i, loop]), torch.cat([j, loop]), torch.cat([coef, 1.0 / deg]), len(deg))
     return g.cache[key]
 
 # %% ../nbs/08_models.ipynb #c11c1d4f
@@ -317,8 +317,7 @@ class GCNLayer(nn.Module):
         if adj is not None: agg = adj(h)                              # fast path: the same sum as one sparse product
         else:
             i, j = g.edge_index
-            deg = scatter_sum(w, i, len(h)) + 1.0
-            coef = w / torch.sqrt(deg[i] * deg[j])
+            coef, deg = gcn_coefficients(g, w)
             agg = scatter_sum(h[j] * coef[:, None], i, len(h)) + h / deg[:, None]
         return self.norm(h + self.act(self.lin(agg)))
 
