@@ -23,9 +23,9 @@ from .models import adam, build_model, place_on
 from .rewards import Task
 
 # %% auto #0
-__all__ = ['AGENTS', 'species_masks', 'masked_logits', 'ScoredBatch', 'EpisodeScorer', 'env_transition', 'NStepAssembler',
-           'ReplayBuffer', 'AgentConfig', 'DuelingHead', 'Agent', 'DQNConfig', 'DQN', 'PPOConfig', 'PPO', 'SACConfig',
-           'SAC', 'make_agent']
+__all__ = ['SPREAD_KEYS', 'AGENTS', 'species_masks', 'masked_logits', 'ScoredBatch', 'EpisodeScorer', 'env_transition',
+           'NStepAssembler', 'ReplayBuffer', 'AgentConfig', 'DuelingHead', 'Agent', 'DQNConfig', 'DQN', 'PPOConfig',
+           'PPO', 'SACConfig', 'SAC', 'make_agent']
 
 # %% ../nbs/12_online.ipynb #eb5f7e4b
 def species_masks(env: BatchDesignEnv, species: torch.Tensor) -> torch.Tensor:
@@ -51,13 +51,20 @@ class ScoredBatch:
     valid: np.ndarray
     keys: list
 
+SPREAD_KEYS = {"band_gap": "band_gap_sd_ev"}     # where an ensemble oracle puts its spread (Evaluation.extra)
+
 class EpisodeScorer:
-    "Terminal rewards of finished episodes from an oracle (cached per design), with validity and distinct-element penalties."
-    def __init__(self, env: BatchDesignEnv, task: Task, oracle=None, store=None, invalid_penalty: float | None = None):
+    """Terminal rewards of finished episodes from an oracle (cached per design), with validity and distinct-element
+    penalties; an ensemble oracle's spread is kept per design and, with `spread_penalty` λ > 0, the reward of a
+    valid design becomes r − λ·sd (the agent is not paid for finding where the reward model is unsure)."""
+    def __init__(self, env: BatchDesignEnv, task: Task, oracle=None, store=None, invalid_penalty: float | None = None,
+                 spread_penalty: float = 0.0):
         if oracle is None and task.prop != "density":
             raise TargetError(f"the {task.prop} task needs an oracle (e.g. bandgap, chgnet, gpaw); only density is computed without one")
         if oracle is not None: oracle.check_property(task.prop)
+        if spread_penalty < 0: raise CrystalDesignError(f"spread_penalty must be >= 0, got {spread_penalty}")
         self.env, self.task, self.oracle, self.store, self.invalid_penalty = env, task, oracle, store, invalid_penalty
+        self.spread_penalty = float(spread_penalty)
         self.designs: dict = {}       # key -> record (value, failed, valid, reward, count, first_episode, status)
         self._valid: dict = {}
         self.episodes = 0
@@ -80,23 +87,24 @@ class EpisodeScorer:
                 self._valid[f] = bool(smact_valid(f))
         return self._valid[f]
 
-    def _evaluate(self, keys: list) -> list[tuple[float, bool, str]]:
-        "Property value, failed flag and status of new designs."
+    def _evaluate(self, keys: list) -> list[tuple[float, bool, str, float]]:
+        "Property value, failed flag, status and spread (NaN without an ensemble) of new designs."
         prop = self.task.prop
         if self.oracle is None:     # density on tensors
             V = len(self.env.vocab)
             sp = torch.full((len(keys), self.env.pool.max_sites), -1, dtype=torch.long)
             for i, (s, sym) in enumerate(keys): sp[i, :len(sym)] = torch.as_tensor(self.env.vocab.encode(list(sym)))
             d = batch_density(self.env.pool, self.env.vocab, Finished(torch.tensor([k[0] for k in keys]), sp, sp))
-            return [(float(x), False, "ok") for x in d]
+            return [(float(x), False, "ok", float("nan")) for x in d]
         structures = [self.env.pool.skeletons[s].structure(list(sym)) for s, sym in keys]
         t0 = time.perf_counter()
         evs = self.store.evaluate(structures, self.oracle) if self.store is not None else self.oracle.evaluate(structures)
         self.oracle_calls += len(structures); self.oracle_seconds += time.perf_counter() - t0
-        out = []
+        out, sk = [], SPREAD_KEYS.get(prop)
         for ev in evs:
             v = ev.value(prop) if ev.ok else float("nan")
-            out.append((v, not (ev.ok and math.isfinite(v)), ev.status))
+            sd = (ev.extra or {}).get(sk) if ev.ok else None
+            out.append((v, not (ev.ok and math.isfinite(v)), ev.status, float("nan") if sd is None else float(sd)))
         return out
 
     def invalidate(self):
@@ -112,11 +120,11 @@ class EpisodeScorer:
         "Score designs given by keys (skeleton id, symbols); `count=False` for evaluation-only calls."
         new = list(dict.fromkeys(k for k in keys if k not in self.designs or self.designs[k].get("stale")))
         if new:
-            for k, (v, failed, status) in zip(new, self._evaluate(new)):
+            for k, (v, failed, status, sd) in zip(new, self._evaluate(new)):
                 rec = self.designs.setdefault(k, dict(count=0, first_episode=self.episodes, valid=self.is_valid(k[1]),
                                                       n_distinct=len(set(k[1]))))
-                rec.update(value=v, failed=failed, status=status, stale=False)
-                rec["reward"] = self._reward([v], [rec["n_distinct"]], [failed], [rec["valid"]])[0]
+                rec.update(value=v, failed=failed, status=status, stale=False, spread=sd)
+                rec["reward"] = self._reward([v], [rec["n_distinct"]], [failed], [rec["valid"]], [sd])[0]
         recs = [self.designs[k] for k in keys]
         if count:
             for r in recs: r["count"] += 1
@@ -124,8 +132,11 @@ class EpisodeScorer:
         return ScoredBatch(np.array([r["reward"] for r in recs], dtype=np.float64), np.array([r["value"] for r in recs]),
                            np.array([r["failed"] for r in recs]), np.array([r["valid"] for r in recs]), keys)
 
-    def _reward(self, values, n_distinct, failed, valid) -> np.ndarray:
+    def _reward(self, values, n_distinct, failed, valid, spread=None) -> np.ndarray:
         r = self.task.reward(values, n_distinct=n_distinct, failed=failed)
+        if self.spread_penalty and spread is not None:
+            sd = np.nan_to_num(np.asarray(spread, dtype=float))
+            r = np.where(np.asarray(failed), r, r - self.spread_penalty * sd)
         if self.invalid_penalty is not None: r = np.where(np.asarray(valid), r, self.invalid_penalty)
         return r
 
@@ -133,7 +144,7 @@ class EpisodeScorer:
         "Every distinct design seen: skeleton, formula, sites, property, reward, validity, visits (a DataFrame, best reward first)."
         import pandas as pd
         rows = [dict(skeleton=self.env.pool.skeletons[s].name, skel_id=s, formula=self.formula(sym), sites=" ".join(sym),
-                     **{self.task.prop: r["value"]}, reward=r["reward"], status=r["status"], smact_valid=r["valid"],
+                     **{self.task.prop: r["value"]}, spread=r.get("spread", float("nan")), reward=r["reward"], status=r["status"], smact_valid=r["valid"],
                      n_distinct=r["n_distinct"], visits=r["count"], first_episode=r["first_episode"])
                 for (s, sym), r in self.designs.items()]
         df = pd.DataFrame(rows)
@@ -289,6 +300,13 @@ class Agent:
     def load_extra_state(self, d: dict): pass
     def exploration(self) -> float: return float("nan")
 
+    def lr_factor(self) -> float:
+        "Learning-rate multiplier: 1, or a cosine from 1 to `cfg.lr_end` over the episodes of `train` when `lr_end` is set."
+        end = getattr(self.cfg, "lr_end", None)
+        if end is None: return 1.0
+        f = min(self.episodes / max(getattr(self, "goal", 0) or 1, 1), 1.0)
+        return end + (1 - end) * 0.5 * (1 + math.cos(math.pi * f))
+
     def step(self):
         env = self.env
         g, mask = env.observe(self.target), env.action_mask()
@@ -318,6 +336,7 @@ class Agent:
               checkpoint: str | Path | None = None, checkpoint_every: int | None = None, callback=None) -> list[dict]:
         "Run until `episodes` episodes in total (or the time budget); checkpoint every N episodes and on SIGTERM."
         if episodes < 0: raise CrystalDesignError(f"episode count must be >= 0, got {episodes}")
+        self.goal = episodes              # the learning-rate schedule (if any) runs over this many episodes
         from tqdm.auto import tqdm
         t0 = time.perf_counter() - (self.history[-1]["seconds"] if self.history else 0.0)
         old = None
@@ -400,16 +419,21 @@ class Agent:
     def policy_logits(self, g) -> torch.Tensor: raise NotImplementedError
 
     def generate(self, n: int, greedy: bool = True, seed: int = 0) -> list[tuple[int, tuple]]:
-        "Fill `n` skeletons (cycling through skeletons and BFS orders) with the trained policy; returns design keys."
-        env = BatchDesignEnv(self.env.pool.skeletons, self.env.vocab, n_envs=n, k_orders=self.env.orders.shape[1],
-                             max_distinct=self.env.max_distinct, seed=seed, pool=self.env.pool)
-        env.base_mask = self.env.base_mask
-        gen = torch.Generator().manual_seed(seed)
-        for _ in range(int(env.pool.n_sites.max()) + 1):
-            with torch.no_grad(): lg = masked_logits(self.policy_logits(env.observe(self.target)), env.action_mask())
-            a = lg.argmax(1) if greedy else torch.multinomial(torch.softmax(lg, 1), 1, generator=gen).squeeze(1)
-            fin = env.step(a)
-            if len(fin) == n: break
+        """Fill `n` skeletons with the trained policy, exactly as training episodes run (the training env's skeletons,
+        fill orders and masks): `greedy` takes the best action; otherwise the behaviour policy acts at its final
+        exploration level (ε-greedy for DQN, a sample of the policy for PPO/SAC). Returns design keys."""
+        e = self.env
+        env = BatchDesignEnv(e.pool.skeletons, e.vocab, n_envs=n, k_orders=e.orders.shape[1],
+                             max_distinct=e.max_distinct, seed=seed, pool=e.pool)
+        env.base_mask, env.orders, env.n_orders = e.base_mask, e.orders, e.n_orders     # the orders trained on
+        env.reset()
+        state = self.gen.get_state(); self.gen.manual_seed(seed)       # the training RNG is left as it was
+        try:
+            for _ in range(int(env.pool.n_sites.max()) + 1):
+                with torch.no_grad(): a = self.act(env.observe(self.target), env.action_mask(), explore=not greedy)
+                fin = env.step(a)
+                if len(fin) == n: break
+        finally: self.gen.set_state(state)
         return [(int(s), tuple(sym)) for s, sym in zip(fin.skel_ids.tolist(), env.symbols(fin))]
 
 # %% ../nbs/12_online.ipynb #bcf66d17
@@ -430,6 +454,8 @@ class DQNConfig(AgentConfig):
     per_alpha: float = 0.0               # prioritised replay exponent (0 = uniform replay)
     per_beta: float = 0.4                # importance-sampling exponent
     grad_clip: float = 10.0
+    tau: float = 0.0                     # > 0: Polyak-averaged target (θ' ← τθ + (1−τ)θ' every gradient step) instead of hard copies
+    lr_end: float | None = None          # cosine learning-rate decay to lr·lr_end over the training episodes (None: constant)
 
 class DQN(Agent):
     "Deep Q-learning over the batch env (paper 001), ε-greedy over allowed actions, optional double-DQN targets."
@@ -488,9 +514,13 @@ class DQN(Agent):
         loss = (b["weight"] * nn.functional.smooth_l1_loss(q, y, reduction="none")).mean()
         if self.cfg.per_alpha > 0: self.replay.update_priorities(b["index"], (q - y).abs())
         self.opt.zero_grad(); loss.backward()
-        nn.utils.clip_grad_norm_(self.q.parameters(), self.cfg.grad_clip); self.opt.step()
+        nn.utils.clip_grad_norm_(self.q.parameters(), self.cfg.grad_clip)
+        for grp in self.opt.param_groups: grp["lr"] = self.cfg.lr * self.lr_factor()
+        self.opt.step()
         self.updates += 1
-        if self.updates % self.cfg.target_update == 0: self.q_target.load_state_dict(self.q.state_dict())
+        if self.cfg.tau > 0:
+            with torch.no_grad(): torch._foreach_lerp_(list(self.q_target.parameters()), list(self.q.parameters()), self.cfg.tau)
+        elif self.updates % self.cfg.target_update == 0: self.q_target.load_state_dict(self.q.state_dict())
         self.losses = dict(td=float(loss.detach()), q_mean=float(q.detach().mean()))
         return self.losses
 
