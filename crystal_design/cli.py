@@ -165,7 +165,12 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--max-distinct", type=int, default=5, help="cap on distinct elements per crystal (0 = none)")
     d.add_argument("--allow-invalid", action="store_true", help="do not penalise SMACT-invalid compositions")
     d.add_argument("--top", type=int, default=10, help="CIFs written for the top designs")
-    d.add_argument("--verify-top", type=int, default=0, help="re-evaluate the top K valid designs with DFT")
+    d.add_argument("--verify-top", type=int, default=None, help="re-evaluate the top K distinct relaxed designs (stable first) with DFT (default: 3 for band-gap targets, else 0)")
+    d.add_argument("--verify-timeout", type=float, default=300, help="seconds allowed per DFT verification (then status 'timeout')")
+    d.add_argument("--stability-top", type=int, default=None, help="relax (CHGNet) and place on the MP-20 hull the best K distinct designs (default: --top)")
+    d.add_argument("--e-hull-max", type=float, default=0.1, help="eV/atom above the CHGNet hull still ranked as stable")
+    d.add_argument("--spread-penalty", type=float, default=0.0, help="reward minus this times the band-gap ensemble's spread (eV)")
+    d.add_argument("--spread-flag", type=float, default=0.5, help="flag designs whose ensemble spread exceeds this")
     d.add_argument("--verify-engine", default="gpaw", help="DFT engine for --verify-top: gpaw or qe")
     d.add_argument("--time-budget", type=float, default=None, help="stop training after this many seconds")
     d.add_argument("--store", default=None, help="SQLite evaluation store for DFT results (default: ~/.cache/crystal_design/evaluations.sqlite)")
@@ -236,11 +241,16 @@ def _run(args) -> int:
                          args.allowed.split() if args.allowed else None, args.max_distinct or None, not args.allow_invalid,
                          args.top, args.verify_top, args.verify_engine, seed=args.seed, out=args.out, overwrite=args.overwrite,
                          time_budget_s=args.time_budget, store=args.store, pseudo_dir=args.pseudo_dir,
-                         progress=not args.no_progress, resume=args.resume, device=args.device)
+                         progress=not args.no_progress, resume=args.resume, device=args.device,
+                         stability_top=args.stability_top, e_hull_max=args.e_hull_max, spread_penalty=args.spread_penalty,
+                         spread_flag=args.spread_flag, verify_timeout_s=args.verify_timeout)
             s = json.loads((out/"config.json").read_text())["summary"]; bv = s["best_valid"]
             print(f"{s['episodes']} episodes, {s['distinct_designs']} distinct designs ({s['valid_designs']} SMACT-valid) in "
                   f"{s['seconds_total']:.0f} s; mean reward (first/last {s['reward_window_episodes']} episodes) {s['reward_first']:.3f} -> {s['reward_last']:.3f}")
             if bv: print(f"best valid design: {bv['formula']} ({args.target.split('=')[0]} = {bv['value']:.4g}); report: {out/'report.md'}")
+            st = s["stability"]
+            if st["assessed"]: print(f"stability: {st['stable_share_top']:.0%} of the {st['assessed']} relaxed top designs within {st['e_hull_max']} eV/atom of the CHGNet hull")
+            for v in s["verified"]: print(f"DFT check #{v['rank']} {v['formula']}: model {v['model_relaxed']:.3g}, DFT {v['dft']:.3g} ({v['status']})")
         elif args.command == "rollout":
             out = rollout(args.skeleton, args.episodes, args.vocab, args.allowed.split() if args.allowed else None,
                           args.max_distinct or None, args.seed, args.out, args.overwrite, progress=not args.no_progress)

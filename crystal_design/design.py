@@ -21,7 +21,8 @@ from .rewards import Task
 
 # %% auto #0
 __all__ = ['FAST_ORACLE', 'DESIGN_ORACLES', 'UNITS', 'design_oracle', 'default_agent_config', 'chgnet_energies', 'mp20_formulas',
-           'plot_learning_curve', 'plot_property_distribution', 'design']
+           'plot_learning_curve', 'plot_property_distribution', 'plot_element_heatmap', 'plot_structures',
+           'plot_parity', 'policy_check', 'rank_designs', 'distinct_candidates', 'design']
 
 # %% ../nbs/14_design.ipynb #976ff120
 FAST_ORACLE = {"band_gap": "bandgap", "density": "density", "bulk_modulus": "chgnet"}
@@ -116,6 +117,110 @@ def plot_property_distribution(early, final, target: float, label: str, path):
     ax.axvline(target, color="k", ls="--", label="target"); ax.set_xlabel(label); ax.set_ylabel("density of designs")
     ax.legend(); fig.tight_layout(); fig.savefig(path, dpi=120); plt.close(fig)
 
+def plot_element_heatmap(designs, path, title="elements chosen by the policy"):
+    "Periodic-table heat map of how often each element fills a site in `designs` (lists of site symbols)."
+    import matplotlib; matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from pymatgen.util.plotting import periodic_table_heatmap
+    from collections import Counter
+    c = Counter(el for sym in designs for el in sym); n = max(sum(c.values()), 1)
+    data = {el: 100.0 * k / n for el, k in c.items()}
+    ax = periodic_table_heatmap(data, cbar_label="% of filled sites", pymatviz=False, value_format="%.0f",
+                                value_fontsize=7, symbol_fontsize=9, cbar_label_size=9, max_row=7)
+    fig = ax.figure if hasattr(ax, "figure") else plt.gcf()
+    fig.set_size_inches(9, 4.6); fig.suptitle(title, fontsize=10)
+    fig.savefig(path, dpi=110, bbox_inches="tight"); plt.close(fig)
+    return data
+
+def plot_structures(structures, titles, path):
+    "Pictures of structures side by side (ASE, slightly rotated so the cell's depth shows)."
+    import matplotlib; matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from ase.visualize.plot import plot_atoms
+    from pymatgen.io.ase import AseAtomsAdaptor
+    n = max(len(structures), 1)
+    fig, axes = plt.subplots(1, n, figsize=(3.4 * n, 3.6), squeeze=False)
+    from ase.data import atomic_numbers
+    from ase.data.colors import jmol_colors
+    from matplotlib.patches import Patch
+    for ax, s, t in zip(axes[0], structures, titles):
+        plot_atoms(AseAtomsAdaptor.get_atoms(s), ax, rotation="10x,20y,0z", radii=0.45)
+        ax.set_title(t, fontsize=9); ax.set_axis_off()
+        els = sorted({sp.symbol for sp in s.species}, key=lambda e: atomic_numbers[e])
+        ax.legend(handles=[Patch(color=jmol_colors[atomic_numbers[e]], label=e) for e in els], fontsize=7,
+                  loc="lower center", ncol=len(els), frameon=False, bbox_to_anchor=(0.5, -0.12))
+    for ax in axes[0][len(structures):]: ax.set_axis_off()
+    fig.tight_layout(); fig.savefig(path, dpi=110); plt.close(fig)
+
+def plot_parity(model, dft, labels, path, unit="eV", what="band gap"):
+    "Model vs DFT parity plot for verified designs (the diagonal = agreement)."
+    import matplotlib; matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    m, d = np.asarray(model, float), np.asarray(dft, float)
+    fig, ax = plt.subplots(figsize=(3.8, 3.6))
+    ok = np.isfinite(m) & np.isfinite(d)
+    lo, hi = min(np.nanmin(np.r_[m[ok], d[ok], 0]), 0), max(np.nanmax(np.r_[m[ok], d[ok], 1]) * 1.1, 1)
+    ax.plot([lo, hi], [lo, hi], "k--", lw=0.8)
+    ax.scatter(d[ok], m[ok], color="C0")
+    for x, y, l in zip(d[ok], m[ok], np.asarray(labels)[ok]): ax.annotate(l, (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    ax.set_xlabel(f"DFT {what} ({unit})"); ax.set_ylabel(f"model {what} ({unit})"); ax.set_xlim(lo, hi); ax.set_ylim(lo, hi)
+    fig.tight_layout(); fig.savefig(path, dpi=120); plt.close(fig)
+
+# %% ../nbs/14_design.ipynb #085f0530
+def policy_check(agent, scorer, n_greedy: int = 64, n_explore: int = 256, seed: int = 0) -> tuple[dict, list, list]:
+    """The trained policy's own designs, generated exactly as training episodes run (`Agent.generate`: training orders
+    and masks), against the training batches of the last 10 % of episodes. Returns (summary, greedy keys, explore keys)."""
+    import pandas as pd
+    t = scorer.task.target
+    def stats(keys):
+        r = scorer.score(keys, count=False); v = r.value[~r.failed]
+        return dict(reward=float(r.reward.mean()), mean_abs_error=float(np.abs(v - t).mean()) if len(v) else float("nan"),
+                    within_0p1=float(np.mean(np.abs(r.value - t) <= 0.1)), valid_fraction=float(r.valid.mean()),
+                    distinct=len(set(keys)), n=len(keys))
+    h = pd.DataFrame(agent.history)
+    cut = 0.9 * agent.episodes
+    last = h[h.episodes > cut] if len(h) else h
+    before = h.episodes[h.episodes <= cut]
+    summary = dict(last10=dict(reward=float(last.reward_mean.mean()), mean_abs_error=float(last.abs_error_mean.mean()),
+                               valid_fraction=float(last.valid_fraction.mean()), batches=int(len(last)),
+                               episodes=int(agent.episodes - (before.max() if len(before) else 0))) if len(last) else None)
+    greedy = agent.generate(n_greedy, greedy=True, seed=seed)
+    explore = agent.generate(n_explore, greedy=False, seed=seed + 1)
+    summary["greedy"] = stats(greedy)
+    summary["explore"] = dict(stats(explore), exploration=float(agent.exploration()))
+    return summary, greedy, explore
+
+def rank_designs(df, e_hull_max: float = 0.1, error_step: float = 0.1):
+    """Order designs: SMACT-valid → distinct (StructureMatcher duplicates last) → stable (CHGNet e_above_hull ≤ `e_hull_max`,
+    then assessed-unstable, then not assessed) → |target error| in steps of `error_step` → reward-model spread → |error|."""
+    import pandas as pd
+    d = df.copy()
+    nan = pd.Series(np.nan, index=d.index)
+    eh = d.get("e_above_hull_ev_atom", nan)
+    d["_stab"] = np.where(eh <= e_hull_max, 0, np.where(eh.notna(), 1, 2))
+    d["_dup"] = d.get("duplicate_of_rank", nan).notna()
+    d["_err"] = np.floor(d["abs_error"].fillna(np.inf) / error_step)
+    d["_sd"] = d.get("model_sd", nan).fillna(0.0)
+    d = d.sort_values(["smact_valid", "_dup", "_stab", "_err", "_sd", "abs_error"],
+                      ascending=[False, True, True, True, True, True], kind="stable")
+    return d.drop(columns=["_stab", "_dup", "_err", "_sd"]).reset_index(drop=True)
+
+def distinct_candidates(df, structure_of, n: int, error_step: float = 0.1) -> tuple[list[int], dict]:
+    """The first `n` SMACT-valid designs (by |error| in steps of `error_step`, then spread) that are distinct crystals
+    (pymatgen StructureMatcher on the unrelaxed structures); returns their row labels and {duplicate row: its original row}."""
+    from pymatgen.analysis.structure_matcher import StructureMatcher
+    valid = df[df.smact_valid].copy()
+    valid["_err"] = np.floor(valid.abs_error.fillna(np.inf) / error_step)
+    valid = valid.sort_values(["_err", "model_sd", "abs_error"] if "model_sd" in valid else ["_err", "abs_error"], kind="stable")
+    sm, keep, dup, seen = StructureMatcher(), [], {}, {}
+    for i in valid.index:
+        if len(keep) >= n: break
+        s = structure_of(i); f = s.composition.reduced_formula
+        j = next((j for j, sj in seen.get(f, []) if sm.fit(sj, s)), None)
+        if j is None: keep.append(i); seen.setdefault(f, []).append((i, s))
+        else: dup[i] = j
+    return keep, dup
+
 # %% ../nbs/14_design.ipynb #f2453d11
 UNITS = {"band_gap": "eV", "density": "g/cm^3", "bulk_modulus": "GPa"}
 
@@ -127,11 +232,16 @@ def _skeletons(spec: str):
 
 def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str = "model", algo: str = "dqn",
            episodes: int = 2048, n_envs: int = 64, arch: str = "megnet", vocab: str = "paper001", allowed=None,
-           max_distinct: int | None = 5, valid_only: bool = True, top: int = 10, verify_top: int = 0,
+           max_distinct: int | None = 5, valid_only: bool = True, top: int = 10, verify_top: int | None = None,
            verify_engine: str = "gpaw", energy_rows: int = 200, final_samples: int = 256, seed: int = 0, out=None,
            overwrite: bool = False, time_budget_s: float | None = None, store=None, dft_timeout_s: float = 720,
-           pseudo_dir=None, progress: bool = True, agent_kw: dict | None = None, resume=None, device: str = "cpu") -> Path:
-    "Train an online agent on skeleton(s) for a target and write ranked designs, CIFs, plots, report and config to `out`."
+           pseudo_dir=None, progress: bool = True, agent_kw: dict | None = None, resume=None, device: str = "cpu",
+           stability_top: int | None = None, e_hull_max: float = 0.1, spread_penalty: float = 0.0,
+           spread_flag: float = 0.5, verify_timeout_s: float = 300) -> Path:
+    """Train an online agent on skeleton(s) for a target; rank its designs by validity, CHGNet stability (the best
+    `stability_top` distinct designs are relaxed and placed on the MP-20 hull), distance to the target and reward-model
+    spread; re-check the top `verify_top` (default: 3 for band-gap targets, 0 otherwise) with DFT; write designs, CIFs,
+    plots, report and config to `out`."""
     from crystal_design.cli import git_sha
     from crystal_design.elements import get_vocabulary
     from crystal_design.env import BatchDesignEnv
@@ -139,16 +249,20 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
     if not isinstance(episodes, (int, np.integer)) or episodes < 1:
         raise CrystalDesignError(f"--episodes must be a positive integer, got {episodes}")
     if n_envs < 1: raise CrystalDesignError(f"--n-envs must be >= 1, got {n_envs}")
-    if verify_top < 0 or top < 0: raise CrystalDesignError(f"--top and --verify-top must be >= 0, got {top}, {verify_top}")
-    if algo not in AGENTS: raise CrystalDesignError(f"unknown algorithm {algo!r}; choose one of {sorted(AGENTS)}")
     task = Task.parse(target, max_distinct=max_distinct)
+    if verify_top is None: verify_top = 3 if task.prop == "band_gap" else 0
+    if verify_top < 0 or top < 0: raise CrystalDesignError(f"--top and --verify-top must be >= 0, got {top}, {verify_top}")
+    if spread_penalty < 0 or spread_flag <= 0: raise CrystalDesignError(f"--spread-penalty must be >= 0 and the spread flag > 0, got {spread_penalty}, {spread_flag}")
+    stability_top = top if stability_top is None else stability_top
+    if stability_top < 0: raise CrystalDesignError(f"--stability-top must be >= 0, got {stability_top}")
+    if algo not in AGENTS: raise CrystalDesignError(f"unknown algorithm {algo!r}; choose one of {sorted(AGENTS)}")
     resolve_device(device)                       # an unusable device fails here, before any work
     voc = get_vocabulary(vocab)
     if allowed: voc.encode(list(allowed))
     sks = _skeletons(skeleton)
     orc = design_oracle(oracle, task, dft_timeout_s=dft_timeout_s, pseudo_dir=pseudo_dir)
     if verify_top:      # fail before training when the verifying engine is missing or cannot compute the property
-        vorc = design_oracle(verify_engine, task, dft_timeout_s=dft_timeout_s, pseudo_dir=pseudo_dir)
+        vorc = design_oracle(verify_engine, task, relax_before_dft=False, dft_timeout_s=verify_timeout_s, pseudo_dir=pseudo_dir)
     out = Path(out) if out else Path("runs")/time.strftime("design-%Y%m%d-%H%M%S")
     out, tmp = begin_run(out, overwrite, "design")
     try:
@@ -156,7 +270,8 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
         from crystal_design.store import EvaluationStore
         st = EvaluationStore(store) if (store or oracle in ("gpaw", "qe", "dft")) else None
         env = BatchDesignEnv(sks, voc, n_envs=n_envs, allowed=allowed, max_distinct=max_distinct, seed=seed)
-        scorer = EpisodeScorer(env, task, orc, store=st, invalid_penalty=(task.failure_penalty or -1.0) if valid_only else None)
+        scorer = EpisodeScorer(env, task, orc, store=st, invalid_penalty=(task.failure_penalty or -1.0) if valid_only else None,
+                               spread_penalty=spread_penalty)
         n_sites = int(env.pool.n_sites.max())
         cfg = {**default_agent_config(algo, episodes, n_envs, n_sites, arch, seed), "device": device, **(agent_kw or {})}
         agent = make_agent(algo, env, scorer, **cfg)
@@ -171,70 +286,140 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
             raise CrystalDesignError(f"interrupted (SIGTERM) after {agent.episodes} episodes; the agent (networks, optimiser, "
                                      f"replay buffer, design table) is saved at {keep}: rerun with --resume {keep}")
         t_train = agent.history[-1]["seconds"] if agent.history else time.time() - t0     # cumulative over resumes
-        # the trained policy's own designs (greedy, then sampled)
-        greedy = agent.generate(min(n_envs, 64), greedy=True, seed=seed)
-        sampled = agent.generate(final_samples, greedy=False, seed=seed + 1)
-        g_res = scorer.score(greedy, count=False); s_res = scorer.score(sampled, count=False)
+        say = (lambda m: print(f"crystal-design: {m}", flush=True)) if progress else (lambda m: None)
+        # 1. the trained policy's own designs, generated as training episodes run
+        check, greedy, explore = policy_check(agent, scorer, min(n_envs, 64), final_samples, seed)
         df = scorer.table()
         u = UNITS[task.prop]; pcol = f"{task.prop}_{u.replace('/', '_per_').replace('^3', '3')}"
-        df = df.rename(columns={task.prop: pcol})
+        df = df.rename(columns={task.prop: pcol, "spread": "model_sd"})
         df["abs_error"] = (df[pcol] - task.target).abs()
-        df["from_final_policy"] = [k in set(greedy) | set(sampled) for k in zip(df.skel_id, df.sites.str.split().map(tuple))]
-        df = df.sort_values(["smact_valid", "abs_error"], ascending=[False, True], kind="stable").reset_index(drop=True)
+        final = set(greedy) | set(explore)
+        df["from_final_policy"] = [k in final for k in zip(df.skel_id, df.sites.str.split().map(tuple))]
+        from pymatgen.core import Composition
+        df.insert(2, "reduced_formula", [Composition(f).reduced_formula for f in df.formula])
+        structure_of = lambda i: env.pool.skeletons[int(df.skel_id[i])].structure(df.sites[i].split())
+        # 2. stability of the best distinct designs: CHGNet relaxation + MP-20 hull (only those that can enter the top)
+        t1 = time.time(); stab_note = None
+        keep, dup = distinct_candidates(df, structure_of, stability_top) if stability_top else ([], {})
+        for c in ("relaxed_energy_ev_atom", "formation_energy_ev_atom", "e_above_hull_ev_atom", "volume_change"): df[c] = np.nan
+        df["relax_status"] = df["hull_missing_binaries"] = None
+        relaxed = {}
+        if keep:
+            from crystal_design.stability import assess_stability, dedup_structures, relax
+            cands = [structure_of(i) for i in keep]
+            say(f"relaxing {len(keep)} distinct candidates with CHGNet and placing them on the MP-20 hull")
+            try: sa = assess_stability(cands, store=EvaluationStore(store))
+            except CrystalDesignError as e:      # no MP-20 here (or an element it lacks): relax only, no hull
+                stab_note = f"relaxed with CHGNet, but no hull: {e}"; say(stab_note)
+                rx = relax(cands)
+                import pandas as pd
+                sa = pd.DataFrame(dict(relaxed_energy_ev_atom=[r.energy_per_atom_ev for r in rx], formation_energy_ev_atom=np.nan,
+                                       e_above_hull_ev_atom=np.nan, volume_change=[r.volume_change for r in rx],
+                                       status=[r.status for r in rx], missing_subsystems=None,
+                                       relaxed_structure=[r.structure for r in rx]))
+                sa["duplicate_of"] = dedup_structures(list(sa.relaxed_structure))
+            for i, (_, r) in zip(keep, sa.iterrows()):
+                df.loc[i, ["relaxed_energy_ev_atom", "formation_energy_ev_atom", "e_above_hull_ev_atom", "volume_change"]] = \
+                    [r.relaxed_energy_ev_atom, r.formation_energy_ev_atom, r.e_above_hull_ev_atom, r.volume_change]
+                df.loc[i, "relax_status"] = r.status
+                df.loc[i, "hull_missing_binaries"] = (" ".join(x for x in (r.missing_subsystems or "").split() if x.count("-") == 1)
+                                                      if r.missing_subsystems is not None else None)
+                relaxed[i] = r.relaxed_structure
+            for i, (_, r) in zip(keep, sa.iterrows()):        # designs that relax into the same crystal
+                if int(r.duplicate_of) != keep.index(i): dup[i] = keep[int(r.duplicate_of)]
+        t_stab = time.time() - t1
+        # 3. rank: valid → distinct → stable → |error| → spread; duplicates point at the rank of their original
+        df["_row"] = df.index
+        df = rank_designs(df.assign(duplicate_of_rank=[0.0 if i in dup else np.nan for i in df.index]), e_hull_max)
+        rank_of = {r: k + 1 for k, r in enumerate(df._row)}
+        df["duplicate_of_rank"] = [rank_of[dup[r]] if r in dup else np.nan for r in df._row]
         df.insert(0, "rank", np.arange(1, len(df) + 1))
+        relaxed = {rank_of[r] - 1: s for r, s in relaxed.items()}         # keyed by the new position
         keys = [(int(s), tuple(x.split())) for s, x in zip(df.skel_id, df.sites)]
         structures = lambda rows: [env.pool.skeletons[keys[i][0]].structure(list(keys[i][1])) for i in rows]
         n_e = min(energy_rows, len(df))
         df["chgnet_energy_ev_atom"] = np.nan
         if n_e: df.loc[:n_e - 1, "chgnet_energy_ev_atom"] = chgnet_energies(structures(range(n_e)))
         refs = mp20_formulas()
-        from pymatgen.core import Composition
-        df["novel_vs_mp20"] = [(Composition(f).reduced_formula not in refs) if refs is not None else None for f in df.formula]
-        df.insert(2, "reduced_formula", [Composition(f).reduced_formula for f in df.formula])
-        # DFT verification of the top valid designs
+        df["novel_vs_mp20"] = [(f not in refs) if refs is not None else "unknown (MP-20 not available)" for f in df.reduced_formula]
+        df["model_sd_flag"] = df.model_sd > spread_flag if df.model_sd.notna().any() else False
+        # 4. DFT verification of the top distinct, relaxed designs (stable ones rank first)
+        t2 = time.time(); verified = []
         if verify_top:
-            rows = [i for i in range(len(df)) if df.smact_valid[i]][:verify_top]
-            vst = EvaluationStore(store)
-            evs = vst.evaluate(structures(rows), vorc, progress=progress)
-            for c in ("dft_value", "dft_status", "dft_seconds"): df[c] = None
-            for i, ev in zip(rows, evs):
-                df.loc[i, "dft_value"] = ev.value(task.prop) if ev.ok else np.nan
-                df.loc[i, "dft_status"], df.loc[i, "dft_seconds"] = ev.status, round(ev.seconds or 0.0, 2)
-            df = df.rename(columns={"dft_value": f"dft_{pcol}"})
-        df.drop(columns=["skel_id"]).to_csv(tmp/"designs.csv", index=False)
+            rows = [i for i in range(len(df)) if i in relaxed and np.isnan(df.duplicate_of_rank[i])][:verify_top]
+            if rows:
+                say(f"verifying the top {len(rows)} designs with {verify_engine} (CHGNet-relaxed structures)")
+                vs = [relaxed[i] for i in rows]
+                evs = EvaluationStore(store).evaluate(vs, vorc, progress=progress)
+                model_rel = [ev.value(task.prop) if ev.ok else np.nan for ev in orc.evaluate(vs)] if orc is not None \
+                    else [float(s.density) for s in vs]
+                for c in ("dft_value", "dft_status", "dft_seconds", "model_on_relaxed"): df[c] = None
+                for i, ev, m in zip(rows, evs, model_rel):
+                    df.loc[i, "dft_value"] = ev.value(task.prop) if ev.ok else np.nan
+                    df.loc[i, "dft_status"], df.loc[i, "dft_seconds"] = ev.status, round(ev.seconds or 0.0, 1)
+                    df.loc[i, "model_on_relaxed"] = m
+                verified = rows
+                df = df.rename(columns={"dft_value": f"dft_{pcol}", "model_on_relaxed": f"model_{pcol}_relaxed"})
+        t_verify = time.time() - t2
+        df.drop(columns=["skel_id", "_row"]).to_csv(tmp/"designs.csv", index=False)
+        # 5. files: CIFs (relaxed where relaxed), plots, report
         (tmp/"cifs").mkdir()
         from pymatgen.io.cif import CifWriter
-        for i, s in zip(range(min(top, len(df))), structures(range(min(top, len(df))))):
+        n_top = min(top, len(df))
+        for i, s in zip(range(n_top), structures(range(n_top))):
             CifWriter(s).write_file(tmp/"cifs"/f"{i+1:03d}_{df.reduced_formula[i]}.cif")
+            if i in relaxed: CifWriter(relaxed[i]).write_file(tmp/"cifs"/f"{i+1:03d}_{df.reduced_formula[i]}_relaxed.cif")
         import pandas as pd
         hist = pd.DataFrame(agent.history); hist.to_csv(tmp/"history.csv", index=False)
         label = f"{task.prop} ({u})"
         plot_learning_curve(agent.history, f"{task.prop} = {task.target:g} {u}", tmp/"learning_curve.png")
         first = [r for r in scorer.designs.values() if r["first_episode"] < max(episodes // 10, n_envs)]
-        plot_property_distribution([r["value"] for r in first], s_res.value, task.target, label, tmp/"property_distribution.png")
+        e_res = scorer.score(explore, count=False)
+        plot_property_distribution([r["value"] for r in first], e_res.value, task.target, label, tmp/"property_distribution.png")
+        plot_element_heatmap([k[1] for k in explore], tmp/"elements.png",
+                             f"elements the trained policy chose ({len(explore)} episodes at its final exploration)")
+        pics = [i for i in range(min(3, len(df))) if i in relaxed]
+        if pics: plot_structures([relaxed[i] for i in pics], [f"#{i+1} {df.reduced_formula[i]} (CHGNet-relaxed)" for i in pics],
+                                 tmp/"top_structures.png")
+        if verified:
+            plot_parity(df[f"model_{pcol}_relaxed"][verified], df[f"dft_{pcol}"][verified],
+                        [f"#{i+1} {df.reduced_formula[i]}" for i in verified], tmp/"parity.png", u, task.prop.replace("_", " "))
         valid = df[df.smact_valid]
         # first/last reward windows: 10 % of the episodes, but never fewer than 256 (or half the run when it is shorter)
         per = max(int(np.median(np.diff([0] + hist.episodes.tolist()))), 1) if len(hist) else 1
         win_ep = min(max(agent.episodes // 10, 256), max(agent.episodes // 2, per))
         q = max(win_ep // per, 1)
+        topv = valid[valid.duplicate_of_rank.isna()].head(top)
+        assessed = topv[topv.e_above_hull_ev_atom.notna()]
         summary = dict(episodes=int(agent.episodes), distinct_designs=len(df), valid_designs=int(len(valid)),
                        seconds_total=round(t_before + time.time() - t0, 1), seconds_training=round(t_train, 1),
+                       seconds_stability=round(t_stab, 1), seconds_verify=round(t_verify, 1),
                        resumed_at_episode=ep_before if resume is not None else None,
                        oracle_calls=scorer.oracle_calls, oracle_seconds=round(scorer.oracle_seconds, 1),
                        reward_first=float(hist.reward_mean[:q].mean()), reward_last=float(hist.reward_mean[-q:].mean()),
                        reward_window_episodes=int(q * per),
                        best_valid=dict(formula=valid.formula.iloc[0], value=float(valid[pcol].iloc[0]),
                                        abs_error=float(valid.abs_error.iloc[0])) if len(valid) else None,
-                       top10_valid_abs_error_max=float(valid.abs_error[:10].max()) if len(valid) else None,
-                       greedy_policy=dict(mean_abs_error=float(np.nanmean(np.abs(g_res.value - task.target))),
-                                          valid_fraction=float(g_res.valid.mean()), distinct=len(set(greedy))),
-                       sampled_policy=dict(mean_abs_error=float(np.nanmean(np.abs(s_res.value - task.target))),
-                                           within_0p1=float(np.mean(np.abs(s_res.value - task.target) <= 0.1)),
-                                           valid_fraction=float(s_res.valid.mean())))
+                       top10_valid_abs_error_max=float(topv.abs_error.max()) if len(topv) else None,
+                       policy=check, greedy_policy=check["greedy"], sampled_policy=check["explore"],
+                       stability=dict(assessed=int(len(assessed)), e_hull_max=e_hull_max, note=stab_note,
+                                      stable_share_top=float((assessed.e_above_hull_ev_atom <= e_hull_max).mean()) if len(assessed) else None,
+                                      stable_with_complete_binaries=int(((assessed.e_above_hull_ev_atom <= e_hull_max)
+                                                                         & (assessed.hull_missing_binaries == "")).sum()),
+                                      duplicates_among_candidates=len(dup)),
+                       spread=dict(mean_top=float(topv.model_sd.mean()) if topv.model_sd.notna().any() else None,
+                                   flagged_top=int(topv.model_sd_flag.sum()) if "model_sd_flag" in topv else 0,
+                                   flag_threshold=spread_flag, penalty=spread_penalty),
+                       verified=[dict(rank=i + 1, formula=df.reduced_formula[i], model=float(df[pcol][i]),
+                                      model_relaxed=float(df[f"model_{pcol}_relaxed"][i]), dft=float(df[f"dft_{pcol}"][i]),
+                                      status=df.dft_status[i], e_above_hull=float(df.e_above_hull_ev_atom[i]),
+                                      dft_abs_error=float(abs(df[f"dft_{pcol}"][i] - task.target)))
+                                 for i in verified])
         config = dict(command="design", skeleton=skeleton, skeletons=[s.name for s in sks], target=target, oracle=oracle,
                       oracle_name=getattr(orc, "name", "density (tensor)"), algo=algo, agent=dict(cfg),
                       episodes=episodes, n_envs=n_envs, vocab=voc.name, allowed=list(allowed) if allowed else None,
                       max_distinct=max_distinct, valid_only=valid_only, verify_top=verify_top, verify_engine=verify_engine,
+                      stability_top=stability_top, e_hull_max=e_hull_max, spread_penalty=spread_penalty, spread_flag=spread_flag,
                       seed=seed, time_budget_s=time_budget_s, version=crystal_design.__version__, git_sha=git_sha(),
                       torch_threads=torch.get_num_threads(), summary=summary)
         (tmp/"config.json").write_text(json.dumps(config, indent=2, default=str))
@@ -251,33 +436,79 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
     return out
 
 def _report(cfg: dict, df, pcol: str, unit: str) -> str:
-    s = cfg["summary"]
-    cols = [c for c in ["rank", "formula", pcol, "abs_error", "chgnet_energy_ev_atom", "smact_valid", "novel_vs_mp20", "visits",
-                        f"dft_{pcol}", "dft_status"] if c in df.columns]
-    top = df[cols].head(10).to_markdown(index=False, floatfmt=".4g")
+    s = cfg["summary"]; p = s["policy"]; st = s["stability"]
+    cols = [c for c in ["rank", "reduced_formula", pcol, "model_sd", "abs_error", "e_above_hull_ev_atom", "formation_energy_ev_atom",
+                        "volume_change", "hull_missing_binaries", "smact_valid", "novel_vs_mp20", "duplicate_of_rank",
+                        f"model_{pcol}_relaxed", f"dft_{pcol}", "dft_status"] if c in df.columns]
+    top = df[cols].head(10).to_markdown(index=False, floatfmt=".3g")
     bv = s["best_valid"]
+    fmt = lambda d: (f"reward {d['reward']:.3f}, mean |error| {d['mean_abs_error']:.3g} {unit}, "
+                     f"{d.get('within_0p1', float('nan')):.0%} within ±0.1, {d['valid_fraction']:.0%} valid") if d else "—"
+    l10 = p["last10"]
+    verified = s["verified"]
+    ver = ""
+    if verified:
+        rows = "\n".join(f"| #{v['rank']} {v['formula']} | {v['model']:.3g} | {v['model_relaxed']:.3g} | {v['dft']:.3g} | "
+                         f"{v['dft_abs_error']:.3g} | {v['e_above_hull']:.3g} | {v['status']} |" for v in verified)
+        ok = sum(v["dft_abs_error"] <= 0.3 for v in verified)
+        ver = f"""
+## DFT verification ({cfg['verify_engine']}, CHGNet-relaxed structures)
+
+{ok} of {len(verified)} verified designs are within ±0.3 {unit} of the target by DFT.
+
+| design | model (as designed) | model (relaxed) | DFT (relaxed) | DFT \\|error\\| | e_above_hull (eV/atom) | DFT status |
+|---|---|---|---|---|---|---|
+{rows}
+
+![model vs DFT](parity.png)
+"""
+    stab = (f"{st['assessed']} distinct top designs relaxed with CHGNet; {st['stable_share_top']:.0%} have e_above_hull ≤ "
+            f"{st['e_hull_max']} eV/atom ({st['stable_with_complete_binaries']} of them with every binary subsystem present in MP-20); "
+            f"{st['duplicates_among_candidates']} candidates were duplicates of a better-ranked crystal") if st["assessed"] else (st["note"] or "not assessed")
+    sp = s["spread"]
+    spread = (f"mean ensemble spread of the top designs {sp['mean_top']:.3g} {unit}; {sp['flagged_top']} flagged (sd > {sp['flag_threshold']} {unit})"
+              + (f"; the reward subtracted {sp['penalty']}·sd" if sp["penalty"] else "")) if sp["mean_top"] is not None else "the reward oracle gives no spread"
     return f"""# crystal_design run: {cfg['skeleton']} → {cfg['target']}
 
 {cfg['algo'].upper()} ({cfg['agent'].get('arch')}) with the `{cfg['oracle_name']}` oracle, {s['episodes']} episodes in {cfg['n_envs']} parallel envs,
-{s['seconds_total']} s in total ({s['seconds_training']} s training, {s['oracle_calls']} oracle calls taking {s['oracle_seconds']} s).
+{s['seconds_total']} s in total ({s['seconds_training']} s training, {s['seconds_stability']} s stability, {s['seconds_verify']} s DFT;
+{s['oracle_calls']} oracle calls taking {s['oracle_seconds']} s).
 
 - distinct designs: {s['distinct_designs']} ({s['valid_designs']} SMACT-valid)
 - mean reward of the training batches: first {s['reward_window_episodes']} episodes {s['reward_first']:.3f} → last {s['reward_window_episodes']} {s['reward_last']:.3f}
-- best valid design: {bv['formula'] if bv else '—'} with {pcol} = {bv['value']:.4g} (|error| {bv['abs_error']:.3g} {unit})""" + (f"""
-- trained policy, sampled: mean |error| {s['sampled_policy']['mean_abs_error']:.3g} {unit}, {s['sampled_policy']['within_0p1']:.0%} within ±0.1, {s['sampled_policy']['valid_fraction']:.0%} valid
-- trained policy, greedy: mean |error| {s['greedy_policy']['mean_abs_error']:.3g} {unit}, {s['greedy_policy']['distinct']} distinct designs
+- best valid design: {bv['formula'] if bv else '—'}{f" with {pcol} = {bv['value']:.4g} (|error| {bv['abs_error']:.3g} {unit})" if bv else ''}
+- stability: {stab}
+- reward-model trust: {spread}
 
-## Top designs (valid first, closest to the target)
+## Has the policy learned? (episodes generated exactly as in training: same fill orders and masks)
+
+| | |
+|---|---|
+| last 10 % of training ({l10['episodes'] if l10 else 0} episodes, {l10['batches'] if l10 else 0} batches) | {fmt(l10)} |
+| trained policy, greedy ({p['greedy']['n']} episodes, {p['greedy']['distinct']} distinct designs) | {fmt(p['greedy'])} |
+| trained policy at its final exploration ({p['explore']['exploration']:.3g}) | {fmt(p['explore'])} |
+
+## Top designs
+
+Ranked: SMACT-valid → distinct crystal (pymatgen StructureMatcher) → stable (CHGNet e_above_hull ≤ {st['e_hull_max']} eV/atom;
+relaxed designs first) → |error| in 0.1 steps → ensemble spread.
 
 {top}
 
-Property values come from the reward oracle (predictions unless the oracle is DFT); `chgnet_energy_ev_atom` is
-the unrelaxed CHGNet energy; `novel_vs_mp20` says the reduced formula is not in the MP-20 train split.
-
+`{pcol}` is the reward oracle's value on the designed (unrelaxed) crystal{', `model_sd` the spread of its ensemble' if 'model_sd' in cols else ''};
+`e_above_hull_ev_atom` and `formation_energy_ev_atom` are CHGNet's, after relaxing the design (FIRE, cell and positions), against the
+CHGNet energies of the MP-20 crystals of its chemical system (elements, binaries and higher that MP-20 has; a compound MP-20
+lacks is not on the hull: `hull_missing_binaries` lists the binaries without any MP-20 crystal, where a low value may only
+mean the real competitor is missing); `volume_change` is the relaxation's (V_relaxed/V_designed − 1); `novel_vs_mp20`: the reduced formula is not in the MP-20 train split.
+{ver}
 ![learning curve](learning_curve.png)
 
 ![property distribution](property_distribution.png)
 
-Files: `designs.csv` (all distinct designs, ranked), `cifs/` (top designs), `history.csv`, `agent.pt`
-(agent checkpoint: networks, optimiser, replay buffer), `config.json`.
-""" if bv else "\n")
+![elements](elements.png)
+
+![top structures](top_structures.png)
+
+Files: `designs.csv` (all distinct designs, ranked), `cifs/` (top designs as designed, and CHGNet-relaxed), `history.csv`,
+`agent.pt` (agent checkpoint: networks, optimiser, replay buffer), `config.json`.
+"""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 CMD = [sys.executable, "-m", "crystal_design.cli", "design"]
-QUICK = ["--target", "density=4.0", "--arch", "gcn", "--n-envs", "32", "--no-progress"]
+QUICK = ["--target", "density=4.0", "--arch", "gcn", "--n-envs", "32", "--stability-top", "0", "--no-progress"]
 
 
 def run(args, **kw):
