@@ -196,13 +196,13 @@ def member_split(train_idx, seed: int, holdout: float = 0.1, bootstrap: bool = F
     perm = rng.permutation(tr); n = min(max(1, int(round(holdout * len(tr)))), len(tr) - 1)
     return np.sort(perm[n:]), np.sort(perm[:n])
 
-def calibration_factor(mean, sd, y, method: str = "rms") -> float:
-    "Scalar σ for the spread from held-out (μ, s, y): `rms` = σ-scaling (Gaussian max. likelihood, unit-RMS z-scores), `quantile` = 68.3 % of |z| below 1."
+def calibration_factor(mean, sd, y, method: str = "quantile", level: float = 0.6827) -> float:
+    "Scalar σ for the spread from held-out (μ, s, y): `quantile` = split-conformal, a `level` share of |z| = |y−μ|/s below σ; `rms` = σ-scaling (unit-RMS z)."
     mean, sd, y = (np.asarray(a, dtype=np.float64) for a in (mean, sd, y))
     if not (len(mean) == len(sd) == len(y) > 0): raise CrystalDesignError(f"need matching non-empty mean, sd and y, got {len(mean)}, {len(sd)}, {len(y)}")
     z = (y - mean) / np.maximum(sd, 1e-9)
     if method == "rms": f = float(np.sqrt(np.mean(z ** 2)))
-    elif method == "quantile": f = float(np.quantile(np.abs(z), 0.6827))
+    elif method == "quantile": f = float(np.quantile(np.abs(z), level))
     else: raise CrystalDesignError(f"calibration method must be 'rms' or 'quantile', got {method!r}")
     if not (np.isfinite(f) and f > 0): raise CrystalDesignError(f"calibration factor came out {f}: are the spreads zero or the labels equal to the mean?")
     return f
@@ -213,14 +213,16 @@ def interval_coverage(mean, sd, y, ks=(1, 2)) -> dict:
     return {f"{k:g}sd": float(np.mean(err <= k * sd)) for k in ks}
 
 class BandGapEnsemble:
-    "K GapHeads on one frozen CHGNet featurisation: band gap = members' mean, uncertainty = calibration × members' sd (eV)."
-    def __init__(self, heads, backbone: str = "0.3.0", calibration: float = 1.0, info: dict | None = None):
+    "K GapHeads on one frozen CHGNet featurisation: band gap = members' mean, uncertainty = calibration × √(members' sd² + floor²) (eV)."
+    def __init__(self, heads, backbone: str = "0.3.0", calibration: float = 1.0, info: dict | None = None, floor_ev: float = 0.01):
         heads = list(heads)
         if len(heads) < 2: raise CrystalDesignError(f"an ensemble needs >= 2 GapHeads to have a spread, got {len(heads)}")
         if not all(isinstance(h, GapHead) for h in heads): raise CrystalDesignError("ensemble members must be GapHead modules")
         if len({h.init_args["in_dim"] for h in heads}) != 1: raise CrystalDesignError("ensemble members must take the same features")
         if not (np.isfinite(calibration) and calibration > 0): raise CrystalDesignError(f"calibration factor must be > 0, got {calibration}")
+        if not (np.isfinite(floor_ev) and floor_ev >= 0): raise CrystalDesignError(f"spread floor must be >= 0 eV, got {floor_ev}")
         self.heads, self.backbone, self.calibration, self.info = [h.eval() for h in heads], backbone, float(calibration), info or {}
+        self.floor_ev = float(floor_ev)     # members that agree exactly (e.g. all at 0 eV) still get this much spread
 
     def __len__(self): return len(self.heads)
     def __repr__(self): return f"BandGapEnsemble({len(self)} heads, backbone {self.backbone}, calibration {self.calibration:.3f})"
@@ -229,7 +231,8 @@ class BandGapEnsemble:
 
     @classmethod
     def fit(cls, X, y, train_idx, val_idx, n_members: int = 5, epochs: int = 60, hidden: int = 256, seed: int = 0,
-            holdout: float = 0.1, bootstrap: bool = False, method: str = "rms", backbone: str = "0.3.0", progress: bool = False):
+            holdout: float = 0.1, bootstrap: bool = False, method: str = "quantile", level: float = 0.6827, backbone: str = "0.3.0",
+            floor_ev: float = 0.01, progress: bool = False):
         "Train `n_members` heads (seed + k, each on its own re-split of `train_idx`), then fit the calibration on `val_idx`. Returns (ensemble, histories)."
         if n_members < 2: raise CrystalDesignError(f"an ensemble needs >= 2 members, got {n_members}")
         if len(np.intersect1d(train_idx, val_idx)): raise CrystalDesignError("train and val rows overlap: the calibration must be fitted on rows no member saw")
@@ -239,8 +242,8 @@ class BandGapEnsemble:
             head, h = train_head(X, y, fit_idx, stop_idx, epochs=epochs, hidden=hidden, seed=seed + k)
             heads.append(head); hists.append(h)
             if progress: print(f"member {k}: best early-stopping MAE {min(r['val_mae'] for r in h):.3f} eV")
-        ens = cls(heads, backbone)
-        ens.calibrate(np.asarray(X)[val_idx], np.asarray(y)[val_idx], method)
+        ens = cls(heads, backbone, floor_ev=floor_ev)
+        ens.calibrate(np.asarray(X)[val_idx], np.asarray(y)[val_idx], method, level)
         return ens, hists
 
     def _check_features(self, X) -> torch.Tensor:
@@ -255,9 +258,10 @@ class BandGapEnsemble:
         with torch.no_grad(): return np.stack([h(X).numpy() for h in self.heads])
 
     def predict_features(self, X, calibrated: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        "(mean band gap, spread) in eV from features; the spread is calibration × members' sd unless `calibrated=False`."
+        "(mean band gap, spread) in eV from features; spread = calibration × √(members' sd² + floor²), without the factor if `calibrated=False`."
         P = self.member_predictions(X)
-        return P.mean(0), P.std(0, ddof=1) * (self.calibration if calibrated else 1.0)
+        s = np.sqrt(P.std(0, ddof=1) ** 2 + self.floor_ev ** 2)
+        return P.mean(0), s * (self.calibration if calibrated else 1.0)
 
     def features(self, structures) -> np.ndarray:
         from pymatgen.core import Structure
@@ -270,10 +274,11 @@ class BandGapEnsemble:
         "(mean band gap, calibrated spread) in eV of pymatgen structures."
         return self.predict_features(self.features(structures), calibrated)
 
-    def calibrate(self, X, y, method: str = "rms") -> float:
+    def calibrate(self, X, y, method: str = "quantile", level: float = 0.6827) -> float:
         "Fit and set the spread's calibration factor on held-out (features, gaps) (see `calibration_factor`)."
         mean, sd = self.predict_features(X, calibrated=False)
-        self.calibration = calibration_factor(mean, sd, y, method); self.info["calibration_method"] = method
+        self.calibration = calibration_factor(mean, sd, y, method, level)
+        self.info["calibration_method"] = method if method == "rms" else f"{method} {level}"
         return self.calibration
 
     def finetune(self, structures=None, gaps=None, steps: int = 10, lr: float = 1e-3, features=None,
@@ -287,7 +292,7 @@ class BandGapEnsemble:
     @property
     def weights_hash(self) -> str:
         "Hash of all members' weights and the calibration (changes when fine-tuned; part of the oracle settings)."
-        h = hashlib.sha256(np.float64(self.calibration).tobytes())
+        h = hashlib.sha256(np.array([self.calibration, self.floor_ev]).tobytes())
         for head in self.heads:
             for v in head.state_dict().values(): h.update(v.detach().numpy().tobytes())
         return h.hexdigest()[:16]
@@ -297,7 +302,7 @@ class BandGapEnsemble:
         path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
         half = lambda sd: {k: (v.half() if k.startswith("net.") else v.float()).clone() for k, v in sd.items()}
         torch.save(dict(format_version=FORMAT_VERSION, kind="ensemble", init_args=self.heads[0].init_args, backbone=self.backbone,
-                        calibration=self.calibration, state_dicts=[half(h.state_dict()) for h in self.heads], info=self.info), path)
+                        calibration=self.calibration, floor_ev=self.floor_ev, state_dicts=[half(h.state_dict()) for h in self.heads], info=self.info), path)
 
     @classmethod
     def load(cls, path=None) -> "BandGapEnsemble":
@@ -306,7 +311,7 @@ class BandGapEnsemble:
         heads = []
         for sd in ck["state_dicts"]:
             h = GapHead(**ck["init_args"]); h.load_state_dict({k: v.float() for k, v in sd.items()}); heads.append(h)
-        return cls(heads, ck["backbone"], ck["calibration"], ck.get("info"))
+        return cls(heads, ck["backbone"], ck["calibration"], ck.get("info"), ck.get("floor_ev", 0.01))
 
 def load_bandgap_model(path=None):
     "The shipped ensemble (or the single head if no ensemble is installed); a path loads whichever kind it holds."

@@ -200,7 +200,7 @@ def mp20_qe_splits(nonmetals_only: bool = False, seed: int = 0) -> dict[str, pd.
         raise DataError(f"there is one MP-20 split (seed {MP20_QE_SPLIT['seed']}, the band-gap head's); got seed={seed!r}. "
                         "Re-splitting would put the head's training crystals into evaluation sets")
     df = load_mp20_qe(with_labels_only=True)
-    part = mp20_qe_split(df).loc[df.row_index.values].values
+    part = mp20_qe_split(df).loc[df.row_index.values].to_numpy(dtype=str)
     if nonmetals_only: keep = (df.qe_class == "nonmetal").values; df, part = df[keep], part[keep]
     return {k: df[part == k].reset_index(drop=True) for k in SPLITS}
 
