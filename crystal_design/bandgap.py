@@ -18,12 +18,29 @@ from torch import nn
 from .core import CrystalDesignError
 from .oracles import Evaluation, Oracle, _chgnet
 
-ASSET = Path(str(importlib.resources.files("crystal_design")))/"assets"/"bandgap_head.pt"   # shipped head weights
-FORMAT_VERSION = 1
+ASSET = Path(str(importlib.resources.files("crystal_design")))/"assets"/"bandgap_head.pt"   # shipped single head
+ENSEMBLE_ASSET = ASSET.with_name("bandgap_ensemble.pt")      # shipped ensemble (the oracle's default)
+FORMAT_VERSION = 1                                             # both checkpoints; the ensemble's says kind="ensemble"
+
+def _read_checkpoint(path, kind: str) -> dict:
+    "A checked band-gap checkpoint dict of `kind` ('head' or 'ensemble'); CrystalDesignError when missing, corrupt or of another kind."
+    path = Path(path)
+    if not path.exists(): raise CrystalDesignError(f"no band-gap model at {path}; train one with nbs/repro/train_bandgap.ipynb")
+    try: ck = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as e: raise CrystalDesignError(f"band-gap checkpoint {path} is corrupt or not a checkpoint: {e}") from None
+    if not isinstance(ck, dict) or ck.get("format_version") != FORMAT_VERSION:
+        raise CrystalDesignError(f"band-gap checkpoint {path} has format {ck.get('format_version') if isinstance(ck, dict) else '?'}, "
+                                 f"expected {FORMAT_VERSION}")
+    if ck.get("kind", "head") != kind:
+        loader = "BandGapEnsemble.load" if kind == "head" else "BandGapModel.load"
+        raise CrystalDesignError(f"band-gap checkpoint {path} holds {'an ensemble' if kind == 'head' else 'a single head'}, "
+                                 f"not {'a single head' if kind == 'head' else 'an ensemble'}: load it with {loader}")
+    return ck
 
 # %% auto #0
-__all__ = ['ASSET', 'FORMAT_VERSION', 'chgnet_features', 'featurize_cifs', 'composition_features', 'GapHead', 'train_head',
-           'BandGapModel', 'BandGapOracle']
+__all__ = ['ASSET', 'ENSEMBLE_ASSET', 'FORMAT_VERSION', 'chgnet_features', 'featurize_cifs', 'composition_features', 'GapHead',
+           'train_head', 'BandGapModel', 'member_split', 'calibration_factor', 'interval_coverage', 'BandGapEnsemble',
+           'load_bandgap_model', 'BandGapOracle']
 
 # %% ../nbs/07f_bandgap.ipynb #9d800ade
 def chgnet_features(structures, model_name: str = "0.3.0", batch_size: int = 16) -> np.ndarray:
@@ -119,13 +136,7 @@ class BandGapModel:
     @classmethod
     def load(cls, path=None) -> "BandGapModel":
         "Load a saved model (default: the head shipped in the package)."
-        path = Path(path) if path else ASSET
-        if not path.exists(): raise CrystalDesignError(f"no band-gap model at {path}; train one with nbs/repro/train_bandgap.ipynb")
-        try: ck = torch.load(path, map_location="cpu", weights_only=False)
-        except Exception as e: raise CrystalDesignError(f"band-gap checkpoint {path} is corrupt or not a checkpoint: {e}") from None
-        if not isinstance(ck, dict) or ck.get("format_version") != FORMAT_VERSION:
-            raise CrystalDesignError(f"band-gap checkpoint {path} has format {ck.get('format_version') if isinstance(ck, dict) else '?'}, "
-                                     f"expected {FORMAT_VERSION}")
+        ck = _read_checkpoint(path or ASSET, "head")
         head = GapHead(**ck["init_args"]); head.load_state_dict(ck["state_dict"])
         return cls(head, ck["backbone"], ck.get("info"))
 
@@ -172,15 +183,160 @@ class BandGapModel:
         self.head.eval()
         return losses
 
+
+# %% ../nbs/07f_bandgap.ipynb #94b49f37
+def member_split(train_idx, seed: int, holdout: float = 0.1, bootstrap: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    "An ensemble member's (fit rows, early-stopping rows), both drawn from `train_idx` only: a seeded re-split, or a bootstrap resample + its out-of-bag rows."
+    tr = np.asarray(train_idx); rng = np.random.default_rng(seed)
+    if len(tr) < 2: raise CrystalDesignError(f"an ensemble member needs >= 2 training rows, got {len(tr)}")
+    if bootstrap:
+        fit = np.sort(rng.choice(tr, len(tr), replace=True)); stop = np.setdiff1d(tr, fit)
+        return fit, (stop if len(stop) else fit)
+    if not 0 < holdout < 1: raise CrystalDesignError(f"holdout must be a fraction in (0, 1), got {holdout}")
+    perm = rng.permutation(tr); n = min(max(1, int(round(holdout * len(tr)))), len(tr) - 1)
+    return np.sort(perm[n:]), np.sort(perm[:n])
+
+def calibration_factor(mean, sd, y, method: str = "quantile", level: float = 0.6827) -> float:
+    "Scalar σ for the spread from held-out (μ, s, y): `quantile` = split-conformal, a `level` share of |z| = |y−μ|/s below σ; `rms` = σ-scaling (unit-RMS z)."
+    mean, sd, y = (np.asarray(a, dtype=np.float64) for a in (mean, sd, y))
+    if not (len(mean) == len(sd) == len(y) > 0): raise CrystalDesignError(f"need matching non-empty mean, sd and y, got {len(mean)}, {len(sd)}, {len(y)}")
+    z = (y - mean) / np.maximum(sd, 1e-9)
+    if method == "rms": f = float(np.sqrt(np.mean(z ** 2)))
+    elif method == "quantile": f = float(np.quantile(np.abs(z), level))
+    else: raise CrystalDesignError(f"calibration method must be 'rms' or 'quantile', got {method!r}")
+    if not (np.isfinite(f) and f > 0): raise CrystalDesignError(f"calibration factor came out {f}: are the spreads zero or the labels equal to the mean?")
+    return f
+
+def interval_coverage(mean, sd, y, ks=(1, 2)) -> dict:
+    "Fraction of held-out labels inside μ ± k·sd for each k (68.3 % / 95.4 % for calibrated Gaussian errors)."
+    err = np.abs(np.asarray(y, dtype=np.float64) - np.asarray(mean, dtype=np.float64)); sd = np.asarray(sd, dtype=np.float64)
+    return {f"{k:g}sd": float(np.mean(err <= k * sd)) for k in ks}
+
+class BandGapEnsemble:
+    "K GapHeads on one frozen CHGNet featurisation: band gap = members' mean, uncertainty = calibration × √(members' sd² + floor²) (eV)."
+    def __init__(self, heads, backbone: str = "0.3.0", calibration: float = 1.0, info: dict | None = None, floor_ev: float = 0.01):
+        heads = list(heads)
+        if len(heads) < 2: raise CrystalDesignError(f"an ensemble needs >= 2 GapHeads to have a spread, got {len(heads)}")
+        if not all(isinstance(h, GapHead) for h in heads): raise CrystalDesignError("ensemble members must be GapHead modules")
+        if len({h.init_args["in_dim"] for h in heads}) != 1: raise CrystalDesignError("ensemble members must take the same features")
+        if not (np.isfinite(calibration) and calibration > 0): raise CrystalDesignError(f"calibration factor must be > 0, got {calibration}")
+        if not (np.isfinite(floor_ev) and floor_ev >= 0): raise CrystalDesignError(f"spread floor must be >= 0 eV, got {floor_ev}")
+        self.heads, self.backbone, self.calibration, self.info = [h.eval() for h in heads], backbone, float(calibration), info or {}
+        self.floor_ev = float(floor_ev)     # members that agree exactly (e.g. all at 0 eV) still get this much spread
+
+    def __len__(self): return len(self.heads)
+    def __repr__(self): return f"BandGapEnsemble({len(self)} heads, backbone {self.backbone}, calibration {self.calibration:.3f})"
+    @property
+    def in_dim(self) -> int: return self.heads[0].init_args["in_dim"]
+
+    @classmethod
+    def fit(cls, X, y, train_idx, val_idx, n_members: int = 5, epochs: int = 60, hidden: int = 256, seed: int = 0,
+            holdout: float = 0.1, bootstrap: bool = False, method: str = "quantile", level: float = 0.6827, backbone: str = "0.3.0",
+            floor_ev: float = 0.01, progress: bool = False):
+        "Train `n_members` heads (seed + k, each on its own re-split of `train_idx`), then fit the calibration on `val_idx`. Returns (ensemble, histories)."
+        if n_members < 2: raise CrystalDesignError(f"an ensemble needs >= 2 members, got {n_members}")
+        if len(np.intersect1d(train_idx, val_idx)): raise CrystalDesignError("train and val rows overlap: the calibration must be fitted on rows no member saw")
+        heads, hists = [], []
+        for k in range(n_members):
+            fit_idx, stop_idx = member_split(train_idx, seed + k, holdout, bootstrap)
+            head, h = train_head(X, y, fit_idx, stop_idx, epochs=epochs, hidden=hidden, seed=seed + k)
+            heads.append(head); hists.append(h)
+            if progress: print(f"member {k}: best early-stopping MAE {min(r['val_mae'] for r in h):.3f} eV")
+        ens = cls(heads, backbone, floor_ev=floor_ev)
+        ens.calibrate(np.asarray(X)[val_idx], np.asarray(y)[val_idx], method, level)
+        return ens, hists
+
+    def _check_features(self, X) -> torch.Tensor:
+        X = torch.as_tensor(np.asarray(X, dtype=np.float32))
+        if X.ndim != 2 or X.shape[1] != self.in_dim: raise CrystalDesignError(f"expected features of shape (n, {self.in_dim}), got {tuple(X.shape)}")
+        if not torch.isfinite(X).all(): raise CrystalDesignError("features contain NaN or inf")
+        return X
+
+    def member_predictions(self, X) -> np.ndarray:
+        "Every member's band gaps (eV), shape (K, n)."
+        X = self._check_features(X)
+        with torch.no_grad(): return np.stack([h(X).numpy() for h in self.heads])
+
+    def predict_features(self, X, calibrated: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        "(mean band gap, spread) in eV from features; spread = calibration × √(members' sd² + floor²), without the factor if `calibrated=False`."
+        P = self.member_predictions(X)
+        s = np.sqrt(P.std(0, ddof=1) ** 2 + self.floor_ev ** 2)
+        return P.mean(0), s * (self.calibration if calibrated else 1.0)
+
+    def features(self, structures) -> np.ndarray:
+        from pymatgen.core import Structure
+        structures = list(structures)
+        bad = [i for i, s in enumerate(structures) if not isinstance(s, Structure)]
+        if bad: raise CrystalDesignError(f"band-gap prediction needs pymatgen Structures; item {bad[0]} is a {type(structures[bad[0]]).__name__}")
+        return chgnet_features(structures, self.backbone)
+
+    def predict(self, structures, calibrated: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        "(mean band gap, calibrated spread) in eV of pymatgen structures."
+        return self.predict_features(self.features(structures), calibrated)
+
+    def calibrate(self, X, y, method: str = "quantile", level: float = 0.6827) -> float:
+        "Fit and set the spread's calibration factor on held-out (features, gaps) (see `calibration_factor`)."
+        mean, sd = self.predict_features(X, calibrated=False)
+        self.calibration = calibration_factor(mean, sd, y, method, level)
+        self.info["calibration_method"] = method if method == "rms" else f"{method} {level}"
+        return self.calibration
+
+    def finetune(self, structures=None, gaps=None, steps: int = 10, lr: float = 1e-3, features=None,
+                 replay=None, replay_size: int = 0, seed: int = 0) -> list[float]:
+        "`BandGapModel.finetune` on every member (member k with seed + k); returns the members' mean loss per step. The calibration is kept."
+        X = self.features(structures) if features is None else self._check_features(features).numpy()
+        losses = [BandGapModel(h, self.backbone).finetune(features=X, gaps=gaps, steps=steps, lr=lr, replay=replay,
+                                                          replay_size=replay_size, seed=seed + k) for k, h in enumerate(self.heads)]
+        return np.mean(losses, 0).tolist()
+
+    @property
+    def weights_hash(self) -> str:
+        "Hash of all members' weights and the calibration (changes when fine-tuned; part of the oracle settings)."
+        h = hashlib.sha256(np.array([self.calibration, self.floor_ev]).tobytes())
+        for head in self.heads:
+            for v in head.state_dict().values(): h.update(v.detach().numpy().tobytes())
+        return h.hexdigest()[:16]
+
+    def save(self, path):
+        "Save members (weights in float16, standardisation in float32), calibration, backbone, format version and info."
+        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+        half = lambda sd: {k: (v.half() if k.startswith("net.") else v.float()).clone() for k, v in sd.items()}
+        torch.save(dict(format_version=FORMAT_VERSION, kind="ensemble", init_args=self.heads[0].init_args, backbone=self.backbone,
+                        calibration=self.calibration, floor_ev=self.floor_ev, state_dicts=[half(h.state_dict()) for h in self.heads], info=self.info), path)
+
+    @classmethod
+    def load(cls, path=None) -> "BandGapEnsemble":
+        "Load a saved ensemble (default: the one shipped in the package)."
+        ck = _read_checkpoint(path or ENSEMBLE_ASSET, "ensemble")
+        heads = []
+        for sd in ck["state_dicts"]:
+            h = GapHead(**ck["init_args"]); h.load_state_dict({k: v.float() for k, v in sd.items()}); heads.append(h)
+        return cls(heads, ck["backbone"], ck["calibration"], ck.get("info"), ck.get("floor_ev", 0.01))
+
+def load_bandgap_model(path=None):
+    "The shipped ensemble (or the single head if no ensemble is installed); a path loads whichever kind it holds."
+    if path is None: return BandGapEnsemble.load() if ENSEMBLE_ASSET.exists() else BandGapModel.load()
+    return BandGapEnsemble.load(path) if _checkpoint_kind(path) == "ensemble" else BandGapModel.load(path)
+
+def _checkpoint_kind(path) -> str:
+    try: ck = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception: return "head"           # BandGapModel.load then says what is wrong with it
+    return ck.get("kind", "head") if isinstance(ck, dict) else "head"
+
+# %% ../nbs/07f_bandgap.ipynb #f1ce4030
 class BandGapOracle(Oracle):
-    "The band-gap model as an oracle (batched CHGNet features; settings include the head's weight hash)."
+    "The band-gap model as an oracle (batched CHGNet features; settings include the weights' hash). An ensemble adds `extra['band_gap_sd_ev']`."
     name, properties = "bandgap", ("band_gap",)
-    def __init__(self, model: BandGapModel | None = None, path=None):
-        self.model = model or BandGapModel.load(path)
-    def settings(self): return dict(backbone=self.model.backbone, weights=self.model.weights_hash)
+    def __init__(self, model: BandGapModel | BandGapEnsemble | None = None, path=None):
+        self.model = model or load_bandgap_model(path)
+    def settings(self):
+        s = dict(backbone=self.model.backbone, weights=self.model.weights_hash)
+        if isinstance(self.model, BandGapEnsemble): s["members"] = len(self.model)
+        return s
     def versions(self):
         import chgnet
-        return {"chgnet": chgnet.__version__, "head": self.model.info.get("trained", "?")}
+        key = "ensemble" if isinstance(self.model, BandGapEnsemble) else "head"
+        return {"chgnet": chgnet.__version__, key: self.model.info.get("trained", "?")}
     def _evaluate_one(self, s): return self.evaluate([s])[0]
     def evaluate(self, structures):
         from crystal_design.oracles import min_distance_ang
@@ -189,8 +345,11 @@ class BandGapOracle(Oracle):
             if min_distance_ang(s) < self.overlap_ang: out[i] = Evaluation(status="overlapping_atoms")
             else: ok.append(i)
         t0 = time.perf_counter()
-        gaps = self.model.predict([structures[i] for i in ok]) if ok else []
+        gaps, sds = [], None
+        if ok and isinstance(self.model, BandGapEnsemble): gaps, sds = self.model.predict([structures[i] for i in ok])
+        elif ok: gaps = self.model.predict([structures[i] for i in ok])
         dt = (time.perf_counter() - t0) / max(len(ok), 1)
-        for i, g in zip(ok, gaps): out[i] = Evaluation(band_gap_ev=float(g), seconds=dt)
+        for j, (i, g) in enumerate(zip(ok, gaps)):
+            out[i] = Evaluation(band_gap_ev=float(g), seconds=dt, extra={} if sds is None else {"band_gap_sd_ev": float(sds[j])})
         for ev in out: ev.oracle, ev.settings_hash, ev.versions = self.name, self.settings_hash, self.versions()
         return out

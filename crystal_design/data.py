@@ -21,10 +21,10 @@ from pymatgen.core import Lattice, Structure
 from .core import ChecksumError, DataError, SkeletonError, StructureError, cache_dir, data_dir, DATA_ENV
 
 # %% auto #0
-__all__ = ['CDVAE_URL', 'REGISTRY', 'COLUMNS', 'MIN_DISTANCE_ANG', 'PROTOTYPES', 'DataFile', 'sha256_file', 'fetch',
-           'missing_data', 'have_data', 'load_table', 'load_perov5', 'load_mp20', 'load_mp20_qe', 'split_indices',
-           'perov5_splits', 'mp20_qe_splits', 'validate_structure', 'structure_from_cif', 'read_structure',
-           'prototype_structure']
+__all__ = ['CDVAE_URL', 'REGISTRY', 'COLUMNS', 'SPLITS', 'MP20_QE_SPLIT', 'MIN_DISTANCE_ANG', 'PROTOTYPES', 'DataFile',
+           'sha256_file', 'fetch', 'missing_data', 'have_data', 'load_table', 'load_perov5', 'load_mp20',
+           'load_mp20_qe', 'split_indices', 'perov5_splits', 'mp20_qe_split', 'mp20_qe_splits', 'pick_rows',
+           'validate_structure', 'structure_from_cif', 'read_structure', 'prototype_structure']
 
 # %% ../nbs/02_data.ipynb #38e4d0a4
 CDVAE_URL = "https://raw.githubusercontent.com/txie-93/cdvae/main/data"
@@ -175,18 +175,40 @@ def split_indices(n: int, fractions=(0.8, 0.1, 0.1), seed: int = 0) -> list[np.n
     cuts = np.floor(np.cumsum(fr)[:-1] * n).astype(int)
     return [np.sort(p) for p in np.split(perm, cuts)]
 
+SPLITS = ("train", "val", "test")
+
 def _split_frame(df: pd.DataFrame, fractions, seed) -> dict[str, pd.DataFrame]:
-    return {k: df.iloc[i].reset_index(drop=True) for k, i in zip(("train", "val", "test"), split_indices(len(df), fractions, seed))}
+    return {k: df.iloc[i].reset_index(drop=True) for k, i in zip(SPLITS, split_indices(len(df), fractions, seed))}
 
 def perov5_splits(seed: int = 0, fractions=(0.8, 0.1, 0.1), download: bool = True) -> dict[str, pd.DataFrame]:
     "Perov-5 val+test re-split into train/val/test (the upstream train file is not used; see above)."
     df = pd.concat([load_perov5("val", download), load_perov5("test", download)], ignore_index=True)
     return _split_frame(df, fractions, seed)
 
-def mp20_qe_splits(seed: int = 0, fractions=(0.8, 0.1, 0.1), nonmetals_only: bool = False,
-                   with_labels_only: bool = True) -> dict[str, pd.DataFrame]:
-    "Held-out splits of the MP-20 train crystals with QE labels (upstream val/test carry no QE labels); `row_index` keeps the upstream row."
-    return _split_frame(load_mp20_qe(nonmetals_only, with_labels_only), fractions, seed)
+MP20_QE_SPLIT = dict(fractions=(0.8, 0.1, 0.1), seed=0)   # THE MP-20 split (the band-gap head's); change it = retrain everything
+
+def mp20_qe_split(df: pd.DataFrame | None = None) -> pd.Series:
+    "The one MP-20 split: part name (train/val/test) of each labelled row of `load_mp20_qe()`, indexed by `row_index`."
+    lab = load_mp20_qe(with_labels_only=True) if df is None else df[df.qe_class.notna()].reset_index(drop=True)
+    name = np.empty(len(lab), dtype=object)
+    for k, i in zip(SPLITS, split_indices(len(lab), **MP20_QE_SPLIT)): name[i] = k
+    return pd.Series(name, index=pd.Index(lab.row_index.values, name="row_index"), name="split")
+
+def mp20_qe_splits(nonmetals_only: bool = False, seed: int = 0) -> dict[str, pd.DataFrame]:
+    "The rows of each part of `mp20_qe_split` (labelled MP-20 train crystals; `nonmetals_only` filters, never re-splits)."
+    if seed != MP20_QE_SPLIT["seed"]:
+        raise DataError(f"there is one MP-20 split (seed {MP20_QE_SPLIT['seed']}, the band-gap head's); got seed={seed!r}. "
+                        "Re-splitting would put the head's training crystals into evaluation sets")
+    df = load_mp20_qe(with_labels_only=True)
+    part = mp20_qe_split(df).loc[df.row_index.values].to_numpy(dtype=str)
+    if nonmetals_only: keep = (df.qe_class == "nonmetal").values; df, part = df[keep], part[keep]
+    return {k: df[part == k].reset_index(drop=True) for k in SPLITS}
+
+def pick_rows(df: pd.DataFrame, n: int | None, seed: int = 0) -> pd.DataFrame:
+    "`n` rows of `df` drawn without replacement (seeded, original order kept); all of them when `n` is None or >= len(df)."
+    if n is None or n >= len(df): return df
+    if n < 0: raise DataError(f"number of rows to pick must be >= 0 or None, got {n}")
+    return df.iloc[np.sort(np.random.default_rng(seed).permutation(len(df))[:n])].reset_index(drop=True)
 
 # %% ../nbs/02_data.ipynb #c775c561
 MIN_DISTANCE_ANG = 0.5      # atoms closer than this are "overlapping" (the oracles' `overlap_ang` too)
