@@ -28,8 +28,9 @@ __all__ = ['FAST_ORACLE', 'DESIGN_ORACLES', 'UNITS', 'design_oracle', 'default_a
 FAST_ORACLE = {"band_gap": "bandgap", "density": "density", "bulk_modulus": "chgnet"}
 DESIGN_ORACLES = ("model", "bandgap", "density", "chgnet", "gpaw", "qe", "dft")
 
-def design_oracle(name: str, task: Task, relax_before_dft: bool = True, dft_timeout_s: float = 720, pseudo_dir=None):
-    "The reward oracle for a task by CLI name (None = density on tensors)."
+def design_oracle(name: str, task: Task, relax_before_dft: bool = True, dft_timeout_s: float = 720, pseudo_dir=None,
+                  mpi: int = 1):
+    "The reward oracle for a task by CLI name (None = density on tensors); `mpi` ranks for GPAW."
     from crystal_design.cli import make_oracle
     from crystal_design.oracles import CHGNetOracle
     if name not in DESIGN_ORACLES: raise CrystalDesignError(f"unknown oracle {name!r}; choose one of {', '.join(DESIGN_ORACLES)}")
@@ -46,7 +47,7 @@ def design_oracle(name: str, task: Task, relax_before_dft: bool = True, dft_time
     if name == "bandgap": return make_oracle("bandgap")
     if name in ("gpaw", "dft"):
         from crystal_design.dft.gpaw import GPAWOracle
-        o = GPAWOracle(relax_steps=0, bulk_modulus=task.prop == "bulk_modulus", timeout_s=dft_timeout_s)
+        o = GPAWOracle(relax_steps=0, bulk_modulus=task.prop == "bulk_modulus", timeout_s=dft_timeout_s, mpi=mpi)
     else:
         from crystal_design.dft.espresso import QEOracle
         o = QEOracle(pseudo_dir=pseudo_dir, timeout_s=dft_timeout_s)
@@ -263,7 +264,9 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
     sks = _skeletons(skeleton)
     orc = design_oracle(oracle, task, dft_timeout_s=dft_timeout_s, pseudo_dir=pseudo_dir)
     if verify_top:      # fail before training when the verifying engine is missing or cannot compute the property
-        vorc = design_oracle(verify_engine, task, relax_before_dft=False, dft_timeout_s=verify_timeout_s, pseudo_dir=pseudo_dir)
+        import os             # GPAW's k-point parallelism: 2 ranks run a 10-atom design 2.8x faster than 1 (77 vs 215 s here)
+        vorc = design_oracle(verify_engine, task, relax_before_dft=False, dft_timeout_s=verify_timeout_s, pseudo_dir=pseudo_dir,
+                             mpi=max(1, min(len(os.sched_getaffinity(0)), 4)))
     out = Path(out) if out else Path("runs")/time.strftime("design-%Y%m%d-%H%M%S")
     out, tmp = begin_run(out, overwrite, "design")
     try:
@@ -443,8 +446,8 @@ def _report(cfg: dict, df, pcol: str, unit: str) -> str:
                         f"model_{pcol}_relaxed", f"dft_{pcol}", "dft_status"] if c in df.columns]
     top = df[cols].head(10).to_markdown(index=False, floatfmt=".3g")
     bv = s["best_valid"]
-    fmt = lambda d: (f"reward {d['reward']:.3f}, mean |error| {d['mean_abs_error']:.3g} {unit}, "
-                     f"{d.get('within_0p1', float('nan')):.0%} within ±0.1, {d['valid_fraction']:.0%} valid") if d else "—"
+    fmt = lambda d: (f"reward {d['reward']:.3f}, mean \\|error\\| {d['mean_abs_error']:.3g} {unit}, "
+                     + (f"{d['within_0p1']:.0%} within ±0.1, " if "within_0p1" in d else "") + f"{d['valid_fraction']:.0%} valid") if d else "—"
     l10 = p["last10"]
     verified = s["verified"]
     ver = ""

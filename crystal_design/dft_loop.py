@@ -30,10 +30,11 @@ class DFTLoopConfig:
     seed: int = 0
 
 def labelled_replay(n: int = 512, seed: int = 0, balance: bool = False, model=None):
-    "(X, y): CHGNet features and QE band gaps of `n` MP-20 train crystals (uniform over 0.5-eV gap bins with `balance`)."
-    from crystal_design.data import load_mp20_qe, structure_from_cif
+    """(X, y): CHGNet features and QE band gaps of `n` crystals of the band-gap head's TRAIN part (`mp20_qe_split`; never
+    its val/test crystals, which judge the model), uniform over 0.5-eV gap bins with `balance`."""
+    from crystal_design.data import mp20_qe_splits, structure_from_cif
     from crystal_design.bandgap import chgnet_features
-    df = load_mp20_qe(with_labels_only=True).reset_index(drop=True)
+    df = mp20_qe_splits()["train"].reset_index(drop=True)
     rng = np.random.default_rng(seed)
     if balance:
         bins = np.minimum((df.qe_band_gap.values / 0.5).astype(int), 12)
