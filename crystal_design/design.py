@@ -130,7 +130,7 @@ def plot_element_heatmap(designs, path, title="elements chosen by the policy"):
     ax = periodic_table_heatmap(data, cbar_label="% of filled sites", pymatviz=False, value_format="%.0f",
                                 value_fontsize=7, symbol_fontsize=9, cbar_label_size=9, max_row=7)
     fig = ax.figure if hasattr(ax, "figure") else plt.gcf()
-    fig.set_size_inches(9, 4.6); fig.suptitle(title, fontsize=10)
+    fig.set_size_inches(9, 4.6); fig.suptitle(title, fontsize=10, y=1.03)
     fig.savefig(path, dpi=110, bbox_inches="tight"); plt.close(fig)
     return data
 
@@ -154,8 +154,8 @@ def plot_structures(structures, titles, path):
     for ax in axes[0][len(structures):]: ax.set_axis_off()
     fig.tight_layout(); fig.savefig(path, dpi=110); plt.close(fig)
 
-def plot_parity(model, dft, labels, path, unit="eV", what="band gap"):
-    "Model vs DFT parity plot for verified designs (the diagonal = agreement)."
+def plot_parity(model, dft, labels, path, unit="eV", what="band gap", target=None, model_designed=None):
+    "Model (on the relaxed crystal; hollow: on the designed one) vs DFT for verified designs; diagonal = agreement, dotted = target."
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     m, d = np.asarray(model, float), np.asarray(dft, float)
@@ -163,7 +163,13 @@ def plot_parity(model, dft, labels, path, unit="eV", what="band gap"):
     ok = np.isfinite(m) & np.isfinite(d)
     lo, hi = min(np.nanmin(np.r_[m[ok], d[ok], 0]), 0), max(np.nanmax(np.r_[m[ok], d[ok], 1]) * 1.1, 1)
     ax.plot([lo, hi], [lo, hi], "k--", lw=0.8)
-    ax.scatter(d[ok], m[ok], color="C0")
+    if target is not None:
+        ax.axvline(target, color="gray", ls=":", lw=0.8); ax.axhline(target, color="gray", ls=":", lw=0.8)
+    if model_designed is not None:
+        md = np.asarray(model_designed, float)
+        ax.scatter(d[ok], md[ok], facecolors="none", edgecolors="C0", label="model, designed crystal (the reward)")
+    ax.scatter(d[ok], m[ok], color="C0", label="model, CHGNet-relaxed crystal")
+    if model_designed is not None: ax.legend(fontsize=7, loc="lower right")
     for x, y, l in zip(d[ok], m[ok], np.asarray(labels)[ok]): ax.annotate(l, (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
     ax.set_xlabel(f"DFT {what} ({unit})"); ax.set_ylabel(f"model {what} ({unit})"); ax.set_xlim(lo, hi); ax.set_ylim(lo, hi)
     fig.tight_layout(); fig.savefig(path, dpi=120); plt.close(fig)
@@ -387,7 +393,8 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
                                  tmp/"top_structures.png")
         if verified:
             plot_parity(df[f"model_{pcol}_relaxed"][verified], df[f"dft_{pcol}"][verified],
-                        [f"#{i+1} {df.reduced_formula[i]}" for i in verified], tmp/"parity.png", u, task.prop.replace("_", " "))
+                        [f"#{i+1} {df.reduced_formula[i]}" for i in verified], tmp/"parity.png", u, task.prop.replace("_", " "),
+                        target=task.target, model_designed=df[pcol][verified])
         valid = df[df.smact_valid]
         # first/last reward windows: 10 % of the episodes, but never fewer than 256 (or half the run when it is shorter)
         per = max(int(np.median(np.diff([0] + hist.episodes.tolist()))), 1) if len(hist) else 1
