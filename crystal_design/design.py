@@ -315,19 +315,13 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
         df["relax_status"] = df["hull_missing_binaries"] = None
         relaxed = {}
         if keep:
-            from crystal_design.stability import assess_stability, dedup_structures, relax
+            from crystal_design.stability import assess_stability
             cands = [structure_of(i) for i in keep]
             say(f"relaxing {len(keep)} distinct candidates with CHGNet and placing them on the MP-20 hull")
             try: sa = assess_stability(cands, store=EvaluationStore(store))
             except CrystalDesignError as e:      # no MP-20 here (or an element it lacks): relax only, no hull
                 stab_note = f"relaxed with CHGNet, but no hull: {e}"; say(stab_note)
-                rx = relax(cands)
-                import pandas as pd
-                sa = pd.DataFrame(dict(relaxed_energy_ev_atom=[r.energy_per_atom_ev for r in rx], formation_energy_ev_atom=np.nan,
-                                       e_above_hull_ev_atom=np.nan, volume_change=[r.volume_change for r in rx],
-                                       status=[r.status for r in rx], missing_subsystems=None,
-                                       relaxed_structure=[r.structure for r in rx]))
-                sa["duplicate_of"] = dedup_structures(list(sa.relaxed_structure))
+                sa = assess_stability(cands, hull=False)
             for i, (_, r) in zip(keep, sa.iterrows()):
                 df.loc[i, ["relaxed_energy_ev_atom", "formation_energy_ev_atom", "e_above_hull_ev_atom", "volume_change"]] = \
                     [r.relaxed_energy_ev_atom, r.formation_energy_ev_atom, r.e_above_hull_ev_atom, r.volume_change]

@@ -320,21 +320,24 @@ def assess_stability(structures,
                      relax_steps: int = 100,            # FIRE step limit per design
                      fmax: float = 0.1,                 # eV/A
                      model_name: str = "0.3.0",
-                     relaxed_references: bool = False) -> pd.DataFrame:
+                     relaxed_references: bool = False,
+                     hull: bool = True) -> pd.DataFrame:       # False: relax and flag duplicates only (no MP-20 needed; hull columns NaN)
     "Relax each design with CHGNet, place it on the CHGNet hull of its MP-20 chemical system, flag duplicates: one row per input."
     structures = _as_structures(structures)
-    for s in structures: reference_rows(chemical_system(s))      # an element MP-20 lacks fails before any computation
+    if hull:
+        for s in structures: reference_rows(chemical_system(s))  # an element MP-20 lacks fails before any computation
     from crystal_design.store import EvaluationStore
     store = store if store is not None else EvaluationStore()
     rows = []
     for s, r in zip(structures, relax(structures, fmax=fmax, steps=relax_steps, model_name=model_name)):
-        h = e_above_hull(r.structure, r.energy_per_atom_ev, store, model_name, relaxed_references)
+        h = (e_above_hull(r.structure, r.energy_per_atom_ev, store, model_name, relaxed_references) if hull
+             else HullResult(float("nan"), float("nan"), 0, [], [], None, {}))
         rows.append(dict(formula=s.composition.reduced_formula, status=r.status, duplicate_of=-1,
                          initial_energy_ev_atom=r.initial_energy_per_atom_ev, relaxed_energy_ev_atom=r.energy_per_atom_ev,
                          formation_energy_ev_atom=h.formation_energy_ev_atom, e_above_hull_ev_atom=h.e_above_hull_ev_atom,
                          volume_change=r.volume_change, relax_converged=r.converged, relax_steps=r.steps,
                          hull_refs=h.n_refs, hull_subsystems=" ".join(h.subsystems),
-                         missing_subsystems=" ".join(h.missing_subsystems),
+                         missing_subsystems=None if h.missing_subsystems is None else " ".join(h.missing_subsystems),
                          fallback_elements=" ".join(h.fallback_elements), relax_seconds=r.seconds,
                          message=r.message, relaxed_structure=r.structure))
     df = pd.DataFrame(rows, columns=list(STABILITY_COLUMNS))
