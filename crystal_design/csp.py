@@ -16,7 +16,7 @@ from .core import CrystalDesignError, begin_run, finish_run
 __all__ = ['Y2O3_POTENTIAL', 'RLCSP_REFERENCE_EV_PER_ATOM', 'ENGINES', 'MOVES', 'POLICIES', 'IonicPotential', 'lammps_cell',
            'Relaxed', 'IonicEngine', 'bixbyite_y2o3', 'ionic_reference_energy', 'matches_bixbyite', 'CHGNetEngine',
            'make_engine', 'formula_units', 'random_structure', 'apply_move', 'MovePolicy', 'UniformPolicy', 'Reinforce',
-           'NPG', 'PPO', 'make_policy', 'CSPConfig', 'BasinHopping', 'run_csp']
+           'NPG', 'PPO', 'make_policy', 'CSPConfig', 'BasinHopping', 'run_csp', 'run_csp_many']
 
 # %% ../nbs/17_csp.ipynb #b69ac81c
 @dataclass
@@ -619,3 +619,18 @@ def run_csp(composition: str = "Y2O3", engine: str = "ionic", policy: str = "rei
             fig.tight_layout(); fig.savefig(out/"energy_trace.png", dpi=110); plt.close(fig)
         finish_run(out, final)
     return res
+
+# %% ../nbs/17_csp.ipynb #a40386f3
+def _run_csp_job(kw: dict) -> dict:
+    "One `run_csp` call in a worker process (one BLAS/OpenMP thread: the workers share the cores)."
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    return run_csp(**kw)
+
+def run_csp_many(jobs: list[dict], workers: int = 1) -> list[dict]:
+    "`run_csp(**job)` for every job (a dict of its keyword arguments), `workers` at a time in spawned processes; results in job order."
+    if workers < 1: raise CrystalDesignError(f"workers must be >= 1, got {workers}")
+    if workers == 1 or len(jobs) <= 1: return [run_csp(**kw) for kw in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("spawn")) as ex:
+        return list(ex.map(_run_csp_job, jobs))

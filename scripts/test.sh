@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 # `CRYSTAL_DESIGN_DATA= bash scripts/test.sh` really is the run of a user without data.
 export MPLBACKEND=Agg PYTHONWARNINGS=ignore
 t_start=$(date +%s)
+elapsed() { echo "($(( $(date +%s) - t_start )) s since start)"; }
 python scripts/data_skips.py || exit 1
 
 echo "== 1/4 notebooks clean, library and README in sync"
@@ -20,7 +21,7 @@ fi
 untracked=$(git status --porcelain --untracked-files=all -- crystal_design nbs | grep '^??' || true)
 if [ -n "$untracked" ]; then echo "FAIL: untracked generated files:"; echo "$untracked"; exit 1; fi
 
-echo "== 2/4 notebooks execute (nbdev_test)"
+echo "== 2/4 notebooks execute (nbdev_test) $(elapsed)"
 # one torch/BLAS thread per notebook process: two workers on 2 cores must not oversubscribe (torch slows 10x+)
 # CRYSTAL_DESIGN_TEST_NOTEBOOKS=data-guarded (CI's data-free pass): run only the notebooks whose cells depend on data;
 # every other notebook has no data dependence and was executed by the pass before, so it is skipped here with that reason.
@@ -33,14 +34,14 @@ else
   OMP_NUM_THREADS=1 nbdev_test --n_workers 2 --timing || { echo "FAIL: a notebook did not execute"; exit 1; }
 fi
 
-echo "== 3/4 pytest"
-python -m pytest; rc=$?
+echo "== 3/4 pytest $(elapsed)"
+python -m pytest --durations=10; rc=$?
 if [ $rc -eq 5 ]; then echo "FAIL: pytest collected no tests"; exit 1; fi
 [ $rc -eq 0 ] || { echo "FAIL: pytest exit $rc"; exit $rc; }
 
-echo "== 4/4 main job smoke run (a short crystal-design design)"
+echo "== 4/4 main job smoke run (a short crystal-design design: 128 episodes, 3 designs relaxed, 1 checked by DFT) $(elapsed)"
 out=$(mktemp -d)/design
-crystal-design design --episodes 128 --n-envs 32 --out "$out" --no-progress || { echo "FAIL: main job"; exit 1; }
+crystal-design design --episodes 128 --n-envs 32 --stability-top 3 --verify-top 1 --out "$out" --no-progress || { echo "FAIL: main job"; exit 1; }
 for f in designs.csv report.md learning_curve.png property_distribution.png config.json; do
   [ -s "$out/$f" ] || { echo "FAIL: main job wrote no $f"; exit 1; }
 done
