@@ -620,7 +620,7 @@ def run_csp(composition: str = "Y2O3", engine: str = "ionic", policy: str = "rei
         finish_run(out, final)
     return res
 
-# %% ../nbs/17_csp.ipynb #a40386f3
+# %% ../nbs/17_csp.ipynb #7d93e70a
 def _run_csp_job(kw: dict) -> dict:
     "One `run_csp` call in a worker process (one BLAS/OpenMP thread: the workers share the cores)."
     os.environ.setdefault("OMP_NUM_THREADS", "1")
