@@ -171,6 +171,10 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--e-hull-max", type=float, default=0.1, help="eV/atom above the CHGNet hull still ranked as stable")
     d.add_argument("--spread-penalty", type=float, default=0.0, help="reward minus this times the band-gap ensemble's spread (eV)")
     d.add_argument("--spread-flag", type=float, default=0.5, help="flag designs whose ensemble spread exceeds this")
+    d.add_argument("--stability-reward", action="store_true",
+                   help="multiply each design's reward by exp(-max(0, E_hull - tau)/sigma) after a short CHGNet relaxation")
+    d.add_argument("--stability-tau", type=float, default=0.1, help="E_hull (eV/atom) tolerated by --stability-reward")
+    d.add_argument("--stability-sigma", type=float, default=0.1, help="decay (eV/atom) of --stability-reward above tau")
     d.add_argument("--verify-engine", default="gpaw", help="DFT engine for --verify-top: gpaw or qe")
     d.add_argument("--time-budget", type=float, default=None, help="stop training after this many seconds")
     d.add_argument("--store", default=None, help="SQLite evaluation store for DFT results (default: ~/.cache/crystal_design/evaluations.sqlite)")
@@ -243,6 +247,7 @@ def _run(args) -> int:
                          time_budget_s=args.time_budget, store=args.store, pseudo_dir=args.pseudo_dir,
                          progress=not args.no_progress, resume=args.resume, device=args.device,
                          stability_top=args.stability_top, e_hull_max=args.e_hull_max, spread_penalty=args.spread_penalty,
+                         stability_reward=args.stability_reward, stability_tau=args.stability_tau, stability_sigma=args.stability_sigma,
                          spread_flag=args.spread_flag, verify_timeout_s=args.verify_timeout)
             s = json.loads((out/"config.json").read_text())["summary"]; bv = s["best_valid"]
             print(f"{s['episodes']} episodes, {s['distinct_designs']} distinct designs ({s['valid_designs']} SMACT-valid) in "

@@ -184,7 +184,9 @@ def policy_check(agent, scorer, n_greedy: int = 64, n_explore: int = 256, seed: 
         r = scorer.score(keys, count=False); v = r.value[~r.failed]
         return dict(reward=float(r.reward.mean()), mean_abs_error=float(np.abs(v - t).mean()) if len(v) else float("nan"),
                     within_0p1=float(np.mean(np.abs(r.value - t) <= 0.1)), valid_fraction=float(r.valid.mean()),
-                    distinct=len(set(keys)), n=len(keys))
+                    distinct=len(set(keys)), n=len(keys),
+                    **({"stability": float(np.nanmean([scorer.designs[k].get("stability", np.nan) for k in keys]))}
+                       if getattr(scorer, "stability", None) is not None else {}))
     h = pd.DataFrame(agent.history)
     cut = 0.9 * agent.episodes
     last = h[h.episodes > cut] if len(h) else h
@@ -245,11 +247,13 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
            overwrite: bool = False, time_budget_s: float | None = None, store=None, dft_timeout_s: float = 720,
            pseudo_dir=None, progress: bool = True, agent_kw: dict | None = None, resume=None, device: str = "cpu",
            stability_top: int | None = None, e_hull_max: float = 0.1, spread_penalty: float = 0.0,
-           spread_flag: float = 0.5, verify_timeout_s: float = 300) -> Path:
+           spread_flag: float = 0.5, verify_timeout_s: float = 300, stability_reward: bool = False,
+           stability_tau: float = 0.1, stability_sigma: float = 0.1) -> Path:
     """Train an online agent on skeleton(s) for a target; rank its designs by validity, CHGNet stability (the best
     `stability_top` distinct designs are relaxed and placed on the MP-20 hull), distance to the target and reward-model
     spread; re-check the top `verify_top` (default: 3 for band-gap targets, 0 otherwise) with DFT; write designs, CIFs,
-    plots, report and config to `out`."""
+    plots, report and config to `out`. `stability_reward`: the reward of a design is multiplied by its stability factor
+    exp(-max(0, E_hull - stability_tau)/stability_sigma) after a short CHGNet relaxation (`stability.StabilityReward`)."""
     from crystal_design.cli import git_sha
     from crystal_design.elements import get_vocabulary
     from crystal_design.env import BatchDesignEnv
@@ -261,6 +265,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
     if verify_top is None: verify_top = 3 if task.prop == "band_gap" else 0
     if verify_top < 0 or top < 0: raise CrystalDesignError(f"--top and --verify-top must be >= 0, got {top}, {verify_top}")
     if spread_penalty < 0 or spread_flag <= 0: raise CrystalDesignError(f"--spread-penalty must be >= 0 and the spread flag > 0, got {spread_penalty}, {spread_flag}")
+    if stability_reward and stability_sigma <= 0: raise CrystalDesignError(f"--stability-sigma must be > 0 eV/atom, got {stability_sigma}")
     stability_top = top if stability_top is None else stability_top
     if stability_top < 0: raise CrystalDesignError(f"--stability-top must be >= 0, got {stability_top}")
     if algo not in AGENTS: raise CrystalDesignError(f"unknown algorithm {algo!r}; choose one of {sorted(AGENTS)}")
@@ -280,8 +285,12 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
         from crystal_design.store import EvaluationStore
         st = EvaluationStore(store) if (store or oracle in ("gpaw", "qe", "dft")) else None
         env = BatchDesignEnv(sks, voc, n_envs=n_envs, allowed=allowed, max_distinct=max_distinct, seed=seed)
+        stab = None
+        if stability_reward:
+            from crystal_design.stability import StabilityReward
+            stab = StabilityReward(st, tau=stability_tau, sigma=stability_sigma)
         scorer = EpisodeScorer(env, task, orc, store=st, invalid_penalty=(task.failure_penalty or -1.0) if valid_only else None,
-                               spread_penalty=spread_penalty)
+                               spread_penalty=spread_penalty, stability=stab)
         n_sites = int(env.pool.n_sites.max())
         cfg = {**default_agent_config(algo, episodes, n_envs, n_sites, arch, seed), "device": device, **(agent_kw or {})}
         agent = make_agent(algo, env, scorer, **cfg)
@@ -425,6 +434,8 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
                       episodes=episodes, n_envs=n_envs, vocab=voc.name, allowed=list(allowed) if allowed else None,
                       max_distinct=max_distinct, valid_only=valid_only, verify_top=verify_top, verify_engine=verify_engine,
                       stability_top=stability_top, e_hull_max=e_hull_max, spread_penalty=spread_penalty, spread_flag=spread_flag,
+                      stability_reward=dict(tau=stability_tau, sigma=stability_sigma, relaxations=stab.calls,
+                                            seconds=round(stab.seconds, 1)) if stab else None,
                       seed=seed, time_budget_s=time_budget_s, version=crystal_design.__version__, git_sha=git_sha(),
                       torch_threads=torch.get_num_threads(), summary=summary)
         (tmp/"config.json").write_text(json.dumps(config, indent=2, default=str))
@@ -442,7 +453,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
 
 def _report(cfg: dict, df, pcol: str, unit: str) -> str:
     s = cfg["summary"]; p = s["policy"]; st = s["stability"]
-    cols = [c for c in ["rank", "reduced_formula", pcol, "model_sd", "abs_error", "e_above_hull_ev_atom", "formation_energy_ev_atom",
+    cols = [c for c in ["rank", "reduced_formula", pcol, "model_sd", "abs_error", "stability", "e_above_hull_ev_atom", "formation_energy_ev_atom",
                         "volume_change", "hull_missing_binaries", "smact_valid", "novel_vs_mp20", "duplicate_of_rank",
                         f"model_{pcol}_relaxed", f"dft_{pcol}", "dft_status"] if c in df.columns]
     top = df[cols].head(10).to_markdown(index=False, floatfmt=".3g")
@@ -473,6 +484,9 @@ def _report(cfg: dict, df, pcol: str, unit: str) -> str:
     sp = s["spread"]
     spread = (f"mean ensemble spread of the top designs {sp['mean_top']:.3g} {unit}; {sp['flagged_top']} flagged (sd > {sp['flag_threshold']} {unit})"
               + (f"; the reward subtracted {sp['penalty']}·sd" if sp["penalty"] else "")) if sp["mean_top"] is not None else "the reward oracle gives no spread"
+    sr = cfg.get("stability_reward")
+    srw = (f"reward × exp(−max(0, E_hull − {sr['tau']})/{sr['sigma']}) after a 50-step CHGNet relaxation ({sr['relaxations']} designs "
+           f"relaxed in {sr['seconds']} s; column `stability`)") if sr else "off (`--stability-reward` turns it on)"
     return f"""# crystal_design run: {cfg['skeleton']} → {cfg['target']}
 
 {cfg['algo'].upper()} ({cfg['agent'].get('arch')}) with the `{cfg['oracle_name']}` oracle, {s['episodes']} episodes in {cfg['n_envs']} parallel envs,
@@ -484,6 +498,7 @@ def _report(cfg: dict, df, pcol: str, unit: str) -> str:
 - best valid design: {bv['formula'] if bv else '—'}{f" with {pcol} = {bv['value']:.4g} (|error| {bv['abs_error']:.3g} {unit})" if bv else ''}
 - stability: {stab}
 - reward-model trust: {spread}
+- stability in the reward: {srw}
 
 ## Has the policy learned? (episodes generated exactly as in training: same fill orders and masks)
 
@@ -502,9 +517,10 @@ relaxed designs first) → |error| in 0.1 steps → ensemble spread.
 
 `{pcol}` is the reward oracle's value on the designed (unrelaxed) crystal{', `model_sd` the spread of its ensemble' if 'model_sd' in cols else ''};
 `e_above_hull_ev_atom` and `formation_energy_ev_atom` are CHGNet's, after relaxing the design (FIRE, cell and positions), against the
-CHGNet energies of the MP-20 crystals of its chemical system (elements, binaries and higher that MP-20 has; a compound MP-20
-lacks is not on the hull: `hull_missing_binaries` lists the binaries without any MP-20 crystal, where a low value may only
-mean the real competitor is missing); `volume_change` is the relaxation's (V_relaxed/V_designed − 1); `novel_vs_mp20`: the reduced formula is not in the MP-20 train split.
+CHGNet energies of the MP-20 crystals of its chemical system (elements, binaries and higher that MP-20 has) plus relaxed
+ionic prototypes (rock salt, CsCl, zinc blende, fluorite, ReO₃, D0₃, corundum) for the binaries MP-20 lacks; a compound in
+neither is not on the hull: `hull_missing_binaries` lists the binaries with no reference at all (e.g. intermetallics), where
+a low value may only mean the real competitor is missing); `volume_change` is the relaxation's (V_relaxed/V_designed − 1); `novel_vs_mp20`: the reduced formula is not in the MP-20 train split.
 {ver}
 ![learning curve](learning_curve.png)
 

@@ -56,15 +56,18 @@ SPREAD_KEYS = {"band_gap": "band_gap_sd_ev"}     # where an ensemble oracle puts
 class EpisodeScorer:
     """Terminal rewards of finished episodes from an oracle (cached per design), with validity and distinct-element
     penalties; an ensemble oracle's spread is kept per design and, with `spread_penalty` λ > 0, the reward of a
-    valid design becomes r − λ·sd (the agent is not paid for finding where the reward model is unsure)."""
+    valid design becomes r − λ·sd (the agent is not paid for finding where the reward model is unsure); with a
+    `stability` term (`stability.StabilityReward`) a positive reward of a valid design is multiplied by its stability
+    factor s ∈ [0, 1] (CHGNet energy above the MP-20 hull after a short relaxation)."""
     def __init__(self, env: BatchDesignEnv, task: Task, oracle=None, store=None, invalid_penalty: float | None = None,
-                 spread_penalty: float = 0.0):
+                 spread_penalty: float = 0.0, stability=None):
         if oracle is None and task.prop != "density":
             raise TargetError(f"the {task.prop} task needs an oracle (e.g. bandgap, chgnet, gpaw); only density is computed without one")
         if oracle is not None: oracle.check_property(task.prop)
         if spread_penalty < 0: raise CrystalDesignError(f"spread_penalty must be >= 0, got {spread_penalty}")
         self.env, self.task, self.oracle, self.store, self.invalid_penalty = env, task, oracle, store, invalid_penalty
         self.spread_penalty = float(spread_penalty)
+        self.stability = stability                # callable: structures -> [dict(factor, e_above_hull_ev_atom, ...)]
         self.designs: dict = {}       # key -> record (value, failed, valid, reward, count, first_episode, status)
         self._valid: dict = {}
         self.episodes = 0
@@ -125,12 +128,24 @@ class EpisodeScorer:
                                                       n_distinct=len(set(k[1]))))
                 rec.update(value=v, failed=failed, status=status, stale=False, spread=sd)
                 rec["reward"] = self._reward([v], [rec["n_distinct"]], [failed], [rec["valid"]], [sd])[0]
+            if self.stability is not None: self._stabilise(new)
         recs = [self.designs[k] for k in keys]
         if count:
             for r in recs: r["count"] += 1
             self.episodes += len(keys)
         return ScoredBatch(np.array([r["reward"] for r in recs], dtype=np.float64), np.array([r["value"] for r in recs]),
                            np.array([r["failed"] for r in recs]), np.array([r["valid"] for r in recs]), keys)
+
+    def _stabilise(self, keys: list):
+        "Multiply the positive rewards of valid new designs by their stability factor (computed once per design)."
+        todo = [k for k in keys if "stability" not in self.designs[k] and self.designs[k]["valid"] and self.designs[k]["reward"] > 0]
+        if todo:
+            terms = self.stability([self.env.pool.skeletons[s].structure(list(sym)) for s, sym in todo])
+            for k, t in zip(todo, terms):
+                self.designs[k].update(stability=t["factor"], e_hull_reward=t["e_above_hull_ev_atom"])
+        for k in keys:
+            r = self.designs[k]
+            if r.get("stability") is not None and r["reward"] > 0: r["reward"] *= r["stability"]
 
     def _reward(self, values, n_distinct, failed, valid, spread=None) -> np.ndarray:
         r = self.task.reward(values, n_distinct=n_distinct, failed=failed)
@@ -144,7 +159,9 @@ class EpisodeScorer:
         "Every distinct design seen: skeleton, formula, sites, property, reward, validity, visits (a DataFrame, best reward first)."
         import pandas as pd
         rows = [dict(skeleton=self.env.pool.skeletons[s].name, skel_id=s, formula=self.formula(sym), sites=" ".join(sym),
-                     **{self.task.prop: r["value"]}, spread=r.get("spread", float("nan")), reward=r["reward"], status=r["status"], smact_valid=r["valid"],
+                     **{self.task.prop: r["value"]}, spread=r.get("spread", float("nan")),
+                     **({"stability": r.get("stability", float("nan")), "e_hull_reward": r.get("e_hull_reward", float("nan"))}
+                        if self.stability is not None else {}), reward=r["reward"], status=r["status"], smact_valid=r["valid"],
                      n_distinct=r["n_distinct"], visits=r["count"], first_episode=r["first_episode"])
                 for (s, sym), r in self.designs.items()]
         df = pd.DataFrame(rows)

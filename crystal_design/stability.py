@@ -9,7 +9,7 @@ import itertools
 import math
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -20,10 +20,10 @@ from .core import CrystalDesignError
 from .oracles import CHGNetOracle, Evaluation, _ase_relax, _chgnet, _chgnet_calculator, min_distance_ang
 
 # %% auto #0
-__all__ = ['RELAX_STATUSES', 'MOLECULAR_ELEMENTS', 'STABILITY_COLUMNS', 'Relaxation', 'relax_one', 'relax', 'mp20_index',
-           'mp20_structure', 'chemical_system', 'reference_rows', 'CHGNetEnergyOracle', 'element_prototypes',
-           'reference_oracles', 'HullReferences', 'hull_references', 'HullResult', 'clear_hull_cache', 'e_above_hull',
-           'dedup_structures', 'assess_stability']
+__all__ = ['RELAX_STATUSES', 'MOLECULAR_ELEMENTS', 'BINARY_KINDS', 'STABILITY_COLUMNS', 'Relaxation', 'relax_one', 'relax',
+           'mp20_index', 'mp20_structure', 'chemical_system', 'reference_rows', 'CHGNetEnergyOracle',
+           'element_prototypes', 'reference_oracles', 'binary_prototypes', 'HullReferences', 'hull_references',
+           'HullResult', 'clear_hull_cache', 'e_above_hull', 'dedup_structures', 'assess_stability', 'StabilityReward']
 
 # %% ../nbs/07g_stability.ipynb #bcbe3800
 RELAX_STATUSES = {
@@ -201,6 +201,56 @@ def reference_oracles(model_name: str = "0.3.0", relaxed: bool = False) -> dict:
             "prototype": CHGNetEnergyOracle(model=model_name, relax=True, fmax=0.05, steps=100),
             "dimer": CHGNetEnergyOracle(model=model_name, relax=True, relax_cell=False, fmax=0.05, steps=100)}
 
+# %% ../nbs/07g_stability.ipynb #8bd2682c
+def _ionic_distance(a: str, qa: int, x: str, qx: int) -> float:
+    "First A-X distance guess (A): sum of Shannon radii of the ions, else of atomic radii."
+    from pymatgen.core import Species
+    try:
+        with warnings.catch_warnings():                  # pymatgen warns for ions Shannon did not tabulate (S2+)
+            warnings.simplefilter("ignore")
+            d = float(Species(a, qa).ionic_radius) + float(Species(x, qx).ionic_radius)
+    except Exception: d = float("nan")
+    return d if math.isfinite(d) and d > 0.8 else float(Element(a).atomic_radius or 1.5) + float(Element(x).atomic_radius or 1.0)
+
+def _prototype(kind: str, a: str, x: str, d: float) -> Structure:
+    "Cation `a` and anion `x` in a prototype (conventional names; 'anti' = roles swapped) with first A-X distance `d`."
+    fcc = lambda c: Lattice([[0, c / 2, c / 2], [c / 2, 0, c / 2], [c / 2, c / 2, 0]])
+    r3 = 3 ** 0.5
+    if kind == "rocksalt": return Structure(fcc(2 * d), [a, x], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    if kind == "cscl": return Structure(Lattice.cubic(2 * d / r3), [a, x], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    if kind == "zincblende": return Structure(fcc(4 * d / r3), [a, x], [[0, 0, 0], [0.25, 0.25, 0.25]])
+    if kind in ("fluorite", "antifluorite"):
+        m, t = (a, x) if kind == "fluorite" else (x, a)           # m on the fcc sites, t in both tetrahedral holes
+        return Structure(fcc(4 * d / r3), [m, t, t], [[0, 0, 0], [0.25, 0.25, 0.25], [0.75, 0.75, 0.75]])
+    if kind in ("reo3", "anti_reo3"):
+        m, t = (a, x) if kind == "reo3" else (x, a)
+        return Structure(Lattice.cubic(2 * d), [m, t, t, t], [[0, 0, 0], [0.5, 0, 0], [0, 0.5, 0], [0, 0, 0.5]])
+    if kind in ("d03", "anti_d03"):                                   # BiF3 / Li3Bi: every tetrahedral and octahedral hole filled
+        m, t = (a, x) if kind == "d03" else (x, a)
+        return Structure(fcc(4 * d / r3), [m, t, t, t], [[0, 0, 0], [0.25, 0.25, 0.25], [0.75, 0.75, 0.75], [0.5, 0.5, 0.5]])
+    if kind == "corundum":                                            # Al2O3 (R-3c), scaled from its mean Al-O distance 1.91 A
+        s = d / 1.91
+        conv = Structure.from_spacegroup("R-3c", Lattice.hexagonal(4.759 * s, 12.991 * s), [a, x],
+                                         [[0, 0, 0.35216], [0.30624, 0, 0.25]])
+        return conv.get_primitive_structure()
+    raise CrystalDesignError(f"unknown binary prototype {kind!r}")
+
+BINARY_KINDS = {(1, 1): ("rocksalt", "cscl", "zincblende"), (1, 2): ("fluorite",), (2, 1): ("antifluorite",),
+                (1, 3): ("reo3", "d03"), (3, 1): ("anti_reo3", "anti_d03"), (2, 3): ("corundum",)}
+
+def binary_prototypes(e1: str, e2: str) -> dict[str, Structure]:
+    "Charge-balanced ionic prototypes of the binary e1-e2 ({'A2X:antifluorite': Structure, ...}); empty when none applies."
+    x, a = sorted((e1, e2), key=lambda e: (Element(e).X, e), reverse=True)    # X: the more electronegative element
+    neg = [q for q in Element(x).common_oxidation_states if q < 0]
+    if not neg or a == x: return {}
+    qx, out = min(neg), {}
+    for qa in sorted(q for q in Element(a).common_oxidation_states if q > 0):
+        g = math.gcd(qa, -qx); na, nx = -qx // g, qa // g                 # A_na X_nx is neutral
+        for kind in BINARY_KINDS.get((na, nx), ()):
+            s = _prototype(kind, a, x, _ionic_distance(a, qa, x, qx))
+            out[f"{s.composition.reduced_formula}:{kind}"] = s
+    return out
+
 # %% ../nbs/07g_stability.ipynb #a4e17380
 @dataclass
 class HullReferences:
@@ -209,9 +259,10 @@ class HullReferences:
     entries: list                              # pymatgen PDEntry, named 'mp20:<row_index>' or 'proto:<El>:<kind>'
     subsystems: list                           # subsystems MP-20 has, e.g. ['Cl', 'Na', 'Cl-Na']
     fallback_elements: list                    # elements referenced by a relaxed prototype (no elemental MP-20 crystal)
-    missing_subsystems: list                   # proper subsystems (2+ elements) with no MP-20 crystal: competitors the hull cannot see
+    missing_subsystems: list                   # proper subsystems (2+ elements) with neither an MP-20 crystal nor a prototype
     computed: int = 0                          # energies computed by this call (0: all came from the store)
     seconds: float = 0.0
+    prototype_subsystems: list = field(default_factory=list)   # binaries MP-20 lacks, referenced by relaxed ionic prototypes
 
     @property
     def phase_diagram(self):
@@ -220,7 +271,8 @@ class HullReferences:
         if getattr(self, "_pd", None) is None: self._pd = PhaseDiagram(self.entries)
         return self._pd
 
-def hull_references(elements, store=None, model_name: str = "0.3.0", relaxed: bool = False) -> HullReferences:
+def hull_references(elements, store=None, model_name: str = "0.3.0", relaxed: bool = False,
+                    binaries: bool = True) -> HullReferences:       # False: no prototypes for binaries MP-20 lacks
     "CHGNet energies of the MP-20 crystals of every subsystem of `elements` (+ prototype fallbacks), from `store` or computed and stored."
     from pymatgen.analysis.phase_diagram import PDEntry
     from crystal_design.store import EvaluationStore
@@ -236,15 +288,24 @@ def hull_references(elements, store=None, model_name: str = "0.3.0", relaxed: bo
         for kind, s in element_prototypes(el).items():
             evs += store.evaluate([s], oracles["dimer" if kind == "dimer" else "prototype"])
             structures.append(s); names.append(f"proto:{el}:{kind}")
+    protos = []
+    for sub in (itertools.combinations(els, 2) if binaries else ()):
+        if sub in groups: continue
+        for name, s in binary_prototypes(*sub).items():
+            evs += store.evaluate([s], oracles["prototype"])
+            structures.append(s); names.append(f"proto:{name}"); protos.append(("-".join(sub), len(evs) - 1))
     entries = [PDEntry(s.composition, ev.energy_per_atom_ev * len(s), name=name) for s, name, ev in zip(structures, names, evs)
                if ev.status in ("ok", "relax_not_converged") and ev.energy_per_atom_ev is not None
                and math.isfinite(ev.energy_per_atom_ev)]
     for el in els:
         if not any(en.composition.is_element and en.composition.elements[0].symbol == el for en in entries):
             raise CrystalDesignError(f"no usable elemental reference for {el}: every CHGNet evaluation of its crystals failed")
-    missing = ["-".join(sub) for k in range(2, len(els)) for sub in itertools.combinations(els, k) if sub not in groups]
+    usable = lambda ev: ev.status in ("ok", "relax_not_converged") and ev.energy_per_atom_ev is not None and math.isfinite(ev.energy_per_atom_ev)
+    covered = sorted({sub for sub, k in protos if usable(evs[k])})
+    missing = ["-".join(sub) for k in range(2, len(els)) for sub in itertools.combinations(els, k)
+               if sub not in groups and "-".join(sub) not in covered]
     return HullReferences(els, entries, ["-".join(sub) for sub in groups], fallback, missing,
-                          sum(not ev.cached for ev in evs), time.perf_counter() - t0)
+                          computed=sum(not ev.cached for ev in evs), seconds=time.perf_counter() - t0, prototype_subsystems=covered)
 
 # %% ../nbs/07g_stability.ipynb #b16a2b97
 @dataclass
@@ -343,3 +404,45 @@ def assess_stability(structures,
     df = pd.DataFrame(rows, columns=list(STABILITY_COLUMNS))
     df["duplicate_of"] = dedup_structures(list(df.relaxed_structure))
     return df
+
+# %% ../nbs/07g_stability.ipynb #9fc71ae3
+class StabilityReward:
+    "Stability factor s = exp(-max(0, E_hull - tau)/sigma) of designs after a short CHGNet relaxation (relaxed energies kept in `store`)."
+    def __init__(self,
+                 store=None,                 # EvaluationStore of relaxed design energies and hull references (default: the cache's)
+                 tau: float = 0.1,           # tolerated energy above the hull, eV/atom (no penalty below it)
+                 sigma: float = 0.1,         # decay of the factor above tau, eV/atom
+                 relax_steps: int = 50,      # FIRE steps of the short relaxation
+                 fmax: float = 0.2,          # eV/A
+                 model_name: str = "0.3.0"):
+        if sigma <= 0 or relax_steps < 1 or fmax <= 0:
+            raise CrystalDesignError(f"stability reward: sigma must be > 0 eV/atom, relax_steps >= 1 and fmax > 0, got {sigma}, {relax_steps}, {fmax}")
+        from crystal_design.store import EvaluationStore
+        self.store = store if store is not None else EvaluationStore()
+        self.tau, self.sigma, self.model_name = float(tau), float(sigma), model_name
+        self.oracle = CHGNetEnergyOracle(model=model_name, relax=True, fmax=fmax, steps=relax_steps)
+        self.calls, self.seconds = 0, 0.0
+
+    def factor(self, e_above_hull: float) -> float:
+        "s for one energy above the hull (eV/atom); NaN (no usable relaxation) gives 0."
+        if e_above_hull is None or not math.isfinite(e_above_hull): return 0.0
+        return float(math.exp(-max(0.0, e_above_hull - self.tau) / self.sigma))
+
+    def __call__(self, structures) -> list[dict]:
+        "One dict per structure: factor, e_above_hull_ev_atom, relaxed_energy_ev_atom, status."
+        structures = _as_structures(structures)
+        known = set().union(*mp20_index())
+        t0, out = time.perf_counter(), [None] * len(structures)
+        for i, s in enumerate(structures):        # no MP-20 reference (e.g. a noble gas): no hull, so no claim of stability
+            lacking = sorted(set(chemical_system(s)) - known)
+            if lacking: out[i] = dict(factor=0.0, e_above_hull_ev_atom=float("nan"), relaxed_energy_ev_atom=float("nan"),
+                                      status=f"no_mp20_reference:{' '.join(lacking)}")
+        todo = [i for i in range(len(structures)) if out[i] is None]
+        for i, ev in zip(todo, self.store.evaluate([structures[i] for i in todo], self.oracle) if todo else []):
+            e = ev.energy_per_atom_ev if ev.status in ("ok", "relax_not_converged") else None
+            e = e if e is not None and math.isfinite(e) else float("nan")
+            h = (e_above_hull(structures[i].composition, e, self.store, self.model_name).e_above_hull_ev_atom
+                 if math.isfinite(e) else float("nan"))
+            out[i] = dict(factor=self.factor(h), e_above_hull_ev_atom=h, relaxed_energy_ev_atom=e, status=ev.status)
+        self.calls += len(structures); self.seconds += time.perf_counter() - t0
+        return out

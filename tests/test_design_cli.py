@@ -47,6 +47,7 @@ def test_sigterm_keeps_agent_and_resume_continues(tmp_path):
     (["--episodes", "-4"], "--episodes must be a positive integer"),
     (["--target", "band_gap=-1"], "must be >= 0"),
     (["--out", "/proc/forbidden/run"], "cannot create the output folder"),
+    (["--stability-reward", "--stability-sigma", "0"], "--stability-sigma must be > 0"),
 ])
 def test_bad_input_is_refused(tmp_path, args, message):
     r = run(["--no-progress", "--out", str(tmp_path/"x")] + args if "--out" not in args else ["--no-progress"] + args)
