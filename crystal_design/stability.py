@@ -201,7 +201,7 @@ def reference_oracles(model_name: str = "0.3.0", relaxed: bool = False) -> dict:
             "prototype": CHGNetEnergyOracle(model=model_name, relax=True, fmax=0.05, steps=100),
             "dimer": CHGNetEnergyOracle(model=model_name, relax=True, relax_cell=False, fmax=0.05, steps=100)}
 
-# %% ../nbs/07g_stability.ipynb #8bd2682c
+# %% ../nbs/07g_stability.ipynb #c1931e12
 def _ionic_distance(a: str, qa: int, x: str, qx: int) -> float:
     "First A-X distance guess (A): sum of Shannon radii of the ions, else of atomic radii."
     from pymatgen.core import Species
@@ -405,7 +405,7 @@ def assess_stability(structures,
     df["duplicate_of"] = dedup_structures(list(df.relaxed_structure))
     return df
 
-# %% ../nbs/07g_stability.ipynb #9fc71ae3
+# %% ../nbs/07g_stability.ipynb #f433f51a
 class StabilityReward:
     "Stability factor s = exp(-max(0, E_hull - tau)/sigma) of designs after a short CHGNet relaxation (relaxed energies kept in `store`)."
     def __init__(self,
