@@ -434,7 +434,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
                       episodes=episodes, n_envs=n_envs, vocab=voc.name, allowed=list(allowed) if allowed else None,
                       max_distinct=max_distinct, valid_only=valid_only, verify_top=verify_top, verify_engine=verify_engine,
                       stability_top=stability_top, e_hull_max=e_hull_max, spread_penalty=spread_penalty, spread_flag=spread_flag,
-                      stability_reward=dict(tau=stability_tau, sigma=stability_sigma, relaxations=stab.calls,
+                      stability_reward=dict(tau=stability_tau, sigma=stability_sigma, relax_steps=stab.oracle.steps, relaxations=stab.calls,
                                             seconds=round(stab.seconds, 1)) if stab else None,
                       seed=seed, time_budget_s=time_budget_s, version=crystal_design.__version__, git_sha=git_sha(),
                       torch_threads=torch.get_num_threads(), summary=summary)
@@ -485,7 +485,7 @@ def _report(cfg: dict, df, pcol: str, unit: str) -> str:
     spread = (f"mean ensemble spread of the top designs {sp['mean_top']:.3g} {unit}; {sp['flagged_top']} flagged (sd > {sp['flag_threshold']} {unit})"
               + (f"; the reward subtracted {sp['penalty']}·sd" if sp["penalty"] else "")) if sp["mean_top"] is not None else "the reward oracle gives no spread"
     sr = cfg.get("stability_reward")
-    srw = (f"reward × exp(−max(0, E_hull − {sr['tau']})/{sr['sigma']}) after a 50-step CHGNet relaxation ({sr['relaxations']} designs "
+    srw = (f"reward × exp(−max(0, E_hull − {sr['tau']})/{sr['sigma']}) after a {sr['relax_steps']}-step CHGNet relaxation ({sr['relaxations']} designs "
            f"relaxed in {sr['seconds']} s; column `stability`)") if sr else "off (`--stability-reward` turns it on)"
     return f"""# crystal_design run: {cfg['skeleton']} → {cfg['target']}
 

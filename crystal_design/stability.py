@@ -21,7 +21,7 @@ from .oracles import CHGNetOracle, Evaluation, _ase_relax, _chgnet, _chgnet_calc
 
 # %% auto #0
 __all__ = ['RELAX_STATUSES', 'MOLECULAR_ELEMENTS', 'BINARY_KINDS', 'STABILITY_COLUMNS', 'Relaxation', 'relax_one', 'relax',
-           'mp20_index', 'mp20_structure', 'chemical_system', 'reference_rows', 'CHGNetEnergyOracle',
+           'mp20_index', 'mp20_elements', 'mp20_structure', 'chemical_system', 'reference_rows', 'CHGNetEnergyOracle',
            'element_prototypes', 'reference_oracles', 'binary_prototypes', 'HullReferences', 'hull_references',
            'HullResult', 'clear_hull_cache', 'e_above_hull', 'dedup_structures', 'assess_stability', 'StabilityReward']
 
@@ -128,6 +128,11 @@ def mp20_index() -> dict:
         index.setdefault(frozenset(els.split()), []).append(int(r))
     return index
 
+@lru_cache(None)
+def mp20_elements() -> frozenset:
+    "Every element that occurs in the MP-20 train split (the elements a hull can be built for)."
+    return frozenset().union(*mp20_index())
+
 _STRUCTURES: dict = {}                # row_index -> parsed Structure (each CIF parsed at most once per process)
 
 def mp20_structure(row_index: int) -> Structure:
@@ -148,8 +153,7 @@ def reference_rows(elements) -> dict:
     "MP-20 rows of every subsystem of `elements` that MP-20 has: {subsystem (sorted symbols): [row_index, ...]}."
     els = chemical_system(elements)
     if not els: raise CrystalDesignError("an empty chemical system has no hull: give at least one element")
-    index = mp20_index()
-    known = set().union(*index)
+    index, known = mp20_index(), mp20_elements()
     missing = [e for e in els if e not in known]
     if missing:
         raise CrystalDesignError(f"element(s) {missing} do not occur in MP-20, so no hull can be built for {'-'.join(els)}; "
@@ -431,7 +435,7 @@ class StabilityReward:
     def __call__(self, structures) -> list[dict]:
         "One dict per structure: factor, e_above_hull_ev_atom, relaxed_energy_ev_atom, status."
         structures = _as_structures(structures)
-        known = set().union(*mp20_index())
+        known = mp20_elements()
         t0, out = time.perf_counter(), [None] * len(structures)
         for i, s in enumerate(structures):        # no MP-20 reference (e.g. a noble gas): no hull, so no claim of stability
             lacking = sorted(set(chemical_system(s)) - known)
