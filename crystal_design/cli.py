@@ -19,21 +19,23 @@ from pathlib import Path
 import torch
 
 import crystal_design
-from .core import CrystalDesignError, SkeletonError, begin_run, finish_run, seed_everything
+from .core import (CrystalDesignError, SkeletonError, begin_run, finish_run, run_params,
+                                 seed_everything)
 
 # %% auto #0
-__all__ = ['ORACLES', 'load_skeleton', 'git_sha', 'rollout', 'make_oracle', 'evaluate_files', 'main']
+__all__ = ['ORACLES', 'load_skeleton', 'git_sha', 'rollout', 'make_oracle', 'evaluate_files', 'command_function', 'flag_params',
+           'load_config', 'explicit_options', 'main']
 
 # %% ../nbs/16_cli.ipynb #c245ca81
 def load_skeleton(spec: str):
     "A Skeleton from a built-in name, a CIF path, or 'mp20:ROW' (row of the MP-20 train split)."
-    from crystal_design.data import PROTOTYPES, load_mp20_qe, prototype_structure, read_structure, structure_from_cif
+    from crystal_design.data import PROTOTYPES, mp20_crystals, prototype_structure, read_structure, structure_from_cif
     from crystal_design.graphs import Skeleton
     if spec in PROTOTYPES: return Skeleton.from_structure(prototype_structure(spec), spec)
     if spec.startswith("mp20:"):
         try: row = int(spec[5:])
         except ValueError: raise SkeletonError(f"MP-20 row must be an integer, got {spec!r}") from None
-        df = load_mp20_qe()
+        df = mp20_crystals()          # the QE-labelled file, else CDVAE's public train.csv (same rows)
         if not 0 <= row < len(df): raise SkeletonError(f"MP-20 row {row} outside 0..{len(df)-1}")
         return Skeleton.from_structure(structure_from_cif(df.cif[row], f"MP-20 row {row}"), f"mp20-{row}-{df.formula[row]}")
     if spec.lower().endswith((".cif", ".vasp", ".json")) or os.path.sep in spec:
@@ -51,6 +53,7 @@ def rollout(skeleton: str = "Rb3ScF6", episodes: int = 64, vocab: str = "paper00
             max_distinct: int | None = 5, seed: int = 0, out=None, overwrite: bool = False,
             progress: bool = True) -> Path:
     "Masked random rollouts on one skeleton; writes designs.csv, cifs/ and config.json into `out` (atomically; default runs/rollout-TIMESTAMP)."
+    params = run_params(locals())
     from pymatgen.io.cif import CifWriter
     from tqdm.auto import tqdm
     from crystal_design.elements import get_vocabulary
@@ -91,7 +94,7 @@ def rollout(skeleton: str = "Rb3ScF6", episodes: int = 64, vocab: str = "paper00
         cfg = dict(command="rollout", skeleton=skeleton, skeleton_name=sk.name, n_sites=sk.n_sites, spacegroup=sk.spacegroup,
                    episodes=episodes, vocab=voc.name, allowed=list(allowed) if allowed else None, max_distinct=max_distinct,
                    seed=seed, policy="uniform random over allowed actions", version=crystal_design.__version__,
-                   git_sha=git_sha(), seconds=round(time.time() - t0, 3),
+                   git_sha=git_sha(), seconds=round(time.time() - t0, 3), params=params,
                    summary=dict(distinct_designs=len(seen), smact_valid_fraction=float(df.smact_valid.mean())))
         (tmp/"config.json").write_text(json.dumps(cfg, indent=2))
         finish_run(tmp, out)
@@ -148,11 +151,20 @@ def evaluate_files(files, oracle="density", relax=False, workers=1, scheduler=No
         if scheduler: ex.close()
     return list(zip(files, structures, evs))
 
+# %% ../nbs/16_cli.ipynb #4cf07c3e
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="crystal-design", description="Design crystals with reinforcement learning.")
     p.add_argument("--version", action="version", version=f"crystal_design {crystal_design.__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print the result as JSON on stdout (one object per line; "
+                        "everything else goes to stderr)")
+    common.add_argument("-v", "--verbose", action="store_true", help="debug messages of the library on stderr")
+    common.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only, no progress bars")
+    runs = argparse.ArgumentParser(add_help=False)
+    runs.add_argument("--config", default=None, help="YAML/JSON file of options (names as the flags, e.g. n_envs: 64), "
+                      "or a run's config.json to replay it; flags given here override it")
     sub = p.add_subparsers(dest="command", required=True)
-    d = sub.add_parser("design", help="the main job: train an RL agent to design crystals for a property target")
+    d = sub.add_parser("design", parents=[common, runs], help="the main job: train an RL agent to design crystals for a property target")
     d.add_argument("--skeleton", default="Rb3ScF6", help="built-in name (Rb3ScF6, perovskite, rocksalt), CIF path, or mp20:ROW; comma-separated for several")
     d.add_argument("--target", default="band_gap=1.12", help="band_gap=EV, density=G_CM3 or bulk_modulus=GPA")
     d.add_argument("--oracle", default="model", help="model (band-gap model / exact density / CHGNet bulk modulus), chgnet, gpaw, qe")
@@ -185,7 +197,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default=None, help="output folder (default: runs/design-TIMESTAMP)")
     d.add_argument("--overwrite", action="store_true", help="replace an earlier crystal-design run folder at --out (only a folder this tool wrote, holding nothing else; never the current, home or a repository folder)")
     d.add_argument("--no-progress", action="store_true")
-    r = sub.add_parser("rollout", help="fill a skeleton with a masked random policy; write CIFs + designs.csv")
+    r = sub.add_parser("rollout", parents=[common, runs], help="fill a skeleton with a masked random policy; write CIFs + designs.csv")
     r.add_argument("--skeleton", default="Rb3ScF6", help="built-in name (Rb3ScF6, perovskite, rocksalt), CIF path, or mp20:ROW")
     r.add_argument("--episodes", type=int, default=64)
     r.add_argument("--vocab", default="paper001", help="paper001 (21 elements), perov5, mp20")
@@ -195,7 +207,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default=None, help="output folder (default: runs/rollout-TIMESTAMP)")
     r.add_argument("--overwrite", action="store_true", help="replace an earlier crystal-design run folder at --out (only a folder this tool wrote, holding nothing else; never the current, home or a repository folder)")
     r.add_argument("--no-progress", action="store_true")
-    c = sub.add_parser("csp", help="crystal structure prediction: basin hopping with an RL policy over moves (paper 000)")
+    c = sub.add_parser("csp", parents=[common, runs], help="crystal structure prediction: basin hopping with an RL policy over moves (paper 000)")
     c.add_argument("--composition", default="Y2O3")
     c.add_argument("--engine", default="ionic", help="ionic (Buckingham + Ewald, LAMMPS) or chgnet")
     c.add_argument("--policy", default="reinforce", help="reinforce (RLCSP), npg, ppo, uniform")
@@ -207,7 +219,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--out", default=None, help="output folder (default: runs/csp-TIMESTAMP)")
     c.add_argument("--overwrite", action="store_true", help="replace an earlier crystal-design run folder at --out (only a folder this tool wrote, holding nothing else; never the current, home or a repository folder)")
     c.add_argument("--no-progress", action="store_true")
-    e = sub.add_parser("evaluate", help="evaluate structure files with an oracle (results kept in the evaluation store)")
+    e = sub.add_parser("evaluate", parents=[common], help="evaluate structure files with an oracle (results kept in the evaluation store)")
     e.add_argument("files", nargs="*", help="CIF / POSCAR / pymatgen JSON files")
     e.add_argument("--oracle", default="density", help=f"one of {', '.join(ORACLES)}")
     e.add_argument("--relax", action="store_true", help="CHGNet + FIRE relaxation first (paper 001)")
@@ -221,69 +233,167 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--formation-energy", action="store_true", help="gpaw: formation energy per atom from elemental reference states (computed once, stored)")
     e.add_argument("--afm", action="store_true", help="gpaw: start spin-polarised from an antiferromagnetic guess in a cell "
                    "doubled along a (transition-metal oxides such as MnO); results report magnetic moments")
-    e.add_argument("--json", action="store_true", help="one JSON object per structure")
     e.add_argument("--no-progress", action="store_true")
     return p
 
+# %% ../nbs/16_cli.ipynb #8cdeb2c2
+# flags whose library parameter has another name or form: dest -> (parameter, conversion)
+_FLAG_PARAMS = {"allow_invalid": ("valid_only", lambda v: not v), "time_budget": ("time_budget_s", None),
+                "verify_timeout": ("verify_timeout_s", None), "no_progress": ("progress", lambda v: not v),
+                "allowed": ("allowed", lambda v: v.split() if isinstance(v, str) else v),
+                "max_distinct": ("max_distinct", lambda v: v or None)}
+_NOT_OPTIONS = {"command", "config", "json", "verbose", "quiet"}       # output switches, not parameters of a run
+
+def command_function(command: str):  # design, rollout or csp
+    "The library function a run subcommand calls: `design.design`, `rollout` or `csp.run_csp`."
+    if command == "design":
+        from crystal_design.design import design
+        return design
+    if command == "csp":
+        from crystal_design.csp import run_csp
+        return run_csp
+    if command == "rollout": return rollout
+    raise CrystalDesignError(f"{command!r} takes no --config; run subcommands: design, rollout, csp")
+
+def flag_params(options: dict) -> dict:  # parsed options, by argparse dest
+    "Keyword arguments of the library function for parsed command-line options (renamed and converted where they differ)."
+    kw = {}
+    for dest, value in options.items():
+        if dest in _NOT_OPTIONS: continue
+        name, conv = _FLAG_PARAMS.get(dest, (dest, None))
+        kw[name] = conv(value) if conv else value
+    return kw
+
+# %% ../nbs/16_cli.ipynb #9cea3d73
+def _subparser(command: str) -> argparse.ArgumentParser:
+    sp = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return sp.choices[command]
+
+def load_config(path, command: str) -> dict:  # YAML/JSON file, or a run's config.json; `command`: design, rollout, csp
+    "Keyword arguments of `command`'s library function from a config file; one clear error for a key that is no option."
+    import inspect, yaml
+    p = Path(path).expanduser()
+    if not p.is_file(): raise CrystalDesignError(f"--config {path}: {'is a folder' if p.is_dir() else 'does not exist'}")
+    try: data = json.loads(p.read_text()) if p.suffix == ".json" else yaml.safe_load(p.read_text())
+    except Exception as e: raise CrystalDesignError(f"--config {path} is not valid {'JSON' if p.suffix == '.json' else 'YAML'}: "
+                                                    f"{str(e).splitlines()[0]}") from None
+    data = {} if data is None else data
+    if not isinstance(data, dict): raise CrystalDesignError(f"--config {path} must map option names to values, got a {type(data).__name__}")
+    if "command" in data:                                   # a run folder's config.json: replay its parameters
+        if data["command"] != command:
+            raise CrystalDesignError(f"--config {path} is the record of a {data['command']!r} run, not of {command!r}")
+        if "params" not in data:
+            raise CrystalDesignError(f"--config {path} records no 'params' (written by an older crystal_design); "
+                                     f"pass the options as flags or in a YAML file")
+        data = data["params"]
+    params = inspect.signature(command_function(command)).parameters
+    flags = {a.dest for a in _subparser(command)._actions if a.dest not in _NOT_OPTIONS | {"help"}}
+    kw = {}
+    for key, value in data.items():
+        k = str(key).lstrip("-").replace("-", "_")
+        if k in flags: kw.update(flag_params({k: value}))
+        elif k in params: kw[k] = value
+        else:
+            raise CrystalDesignError(f"config key {key!r} in {path} is not an option of 'crystal-design {command}'; "
+                                     f"options: {', '.join(sorted(flags | set(params)))}")
+    return kw
+
+def explicit_options(argv: list[str]) -> dict:  # the command line, subcommand first
+    "The options given on the command line itself (not the parser's defaults): they override a --config file."
+    p = _parser()
+    for sp in next(a for a in p._actions if isinstance(a, argparse._SubParsersAction)).choices.values():
+        for a in sp._actions:
+            if a.dest != "help": a.default = argparse.SUPPRESS
+    return vars(p.parse_args(argv))
+
+# %% ../nbs/16_cli.ipynb #e7453ee1
+def _cli_logging(verbose: bool, quiet: bool):
+    "Library log records (logger `crystal_design`) on stderr: INFO, DEBUG with -v, WARNING with -q; returns the handler."
+    import logging
+    h = logging.StreamHandler(sys.stderr)
+    h.setFormatter(logging.Formatter("crystal-design: %(message)s"))
+    log = logging.getLogger("crystal_design")
+    log.addHandler(h)
+    log.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
+    return h
+
 def main(argv=None) -> int:
-    "Entry point of the `crystal-design` console script."
-    import signal, threading
+    "Entry point of the `crystal-design` console script. Results go to stdout; messages, progress and banners to stderr."
+    import contextlib, logging, signal, threading
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
     old = None
     if args.command == "evaluate" and threading.current_thread() is threading.main_thread():
         # SIGTERM unwinds like Ctrl-C: DFT engines stopped, scratch removed, finished results kept in the store
         old = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
-    try: return _run(args)
+    handler, stdout = _cli_logging(args.verbose, args.quiet), sys.stdout
+    try:
+        with contextlib.redirect_stdout(sys.stderr):        # third-party banners (CHGNet, ...) never reach stdout
+            return _run(args, argv, stdout)
     finally:
+        logging.getLogger("crystal_design").removeHandler(handler)
         if old is not None: signal.signal(signal.SIGTERM, old)
 
-def _run(args) -> int:
+def _run_kwargs(args, argv) -> dict:
+    "Library keyword arguments of a run subcommand: parser defaults < --config file < flags on the command line."
+    kw = flag_params(vars(args))
+    if args.config:
+        kw.update(load_config(args.config, args.command))
+        kw.update(flag_params(explicit_options(argv)))
+    if args.quiet or args.json: kw["progress"] = False
+    return kw
+
+def _to_json(x):
+    "JSON for numpy scalars, paths and the like in result summaries."
+    return x.item() if hasattr(x, "item") else str(x)
+
+def _run(args, argv, stdout) -> int:
+    say = lambda *a, **k: print(*a, **k, file=stdout)
     try:
+        if args.command in ("design", "rollout", "csp"):
+            kw = _run_kwargs(args, argv)
+            if args.command == "csp" and not kw.get("out"): kw["out"] = f"runs/csp-{time.strftime('%Y%m%d-%H%M%S')}"
+            res = command_function(args.command)(**kw)
         if args.command == "design":
-            from crystal_design.design import design
-            out = design(args.skeleton, args.target, args.oracle, args.algo, args.episodes, args.n_envs, args.arch, args.vocab,
-                         args.allowed.split() if args.allowed else None, args.max_distinct or None, not args.allow_invalid,
-                         args.top, args.verify_top, args.verify_engine, seed=args.seed, out=args.out, overwrite=args.overwrite,
-                         time_budget_s=args.time_budget, store=args.store, pseudo_dir=args.pseudo_dir,
-                         progress=not args.no_progress, resume=args.resume, device=args.device,
-                         stability_top=args.stability_top, e_hull_max=args.e_hull_max, spread_penalty=args.spread_penalty,
-                         stability_reward=args.stability_reward, stability_tau=args.stability_tau, stability_sigma=args.stability_sigma,
-                         spread_flag=args.spread_flag, verify_timeout_s=args.verify_timeout)
-            s = json.loads((out/"config.json").read_text())["summary"]; bv = s["best_valid"]
-            print(f"{s['episodes']} episodes, {s['distinct_designs']} distinct designs ({s['valid_designs']} SMACT-valid) in "
-                  f"{s['seconds_total']:.0f} s; mean reward (first/last {s['reward_window_episodes']} episodes) {s['reward_first']:.3f} -> {s['reward_last']:.3f}")
-            if bv: print(f"best valid design: {bv['formula']} ({args.target.split('=')[0]} = {bv['value']:.4g}); report: {out/'report.md'}")
+            s = json.loads((res/"config.json").read_text())["summary"]
+            if args.json: return say(json.dumps({"command": "design", "out": str(res), **s}, default=_to_json)) or 0
+            bv, target = s["best_valid"], kw.get("target", "band_gap=1.12")
+            say(f"{s['episodes']} episodes, {s['distinct_designs']} distinct designs ({s['valid_designs']} SMACT-valid) in "
+                f"{s['seconds_total']:.0f} s; mean reward (first/last {s['reward_window_episodes']} episodes) "
+                f"{s['reward_first']:.3f} -> {s['reward_last']:.3f}")
+            if bv: say(f"best valid design: {bv['formula']} ({target.split('=')[0]} = {bv['value']:.4g}); report: {res/'report.md'}")
             st = s["stability"]
-            if st["assessed"]: print(f"stability: {st['stable_share_top']:.0%} of the {st['assessed']} relaxed top designs within {st['e_hull_max']} eV/atom of the CHGNet hull")
-            for v in s["verified"]: print(f"DFT check #{v['rank']} {v['formula']}: model {v['model_relaxed']:.3g}, DFT {v['dft']:.3g} ({v['status']})")
+            if st["assessed"]:
+                say(f"stability: {st['stable_share_top']:.0%} of the {st['assessed']} relaxed top designs within "
+                    f"{st['e_hull_max']} eV/atom of the CHGNet hull")
+            for v in s["verified"]:
+                say(f"DFT check #{v['rank']} {v['formula']}: model {v['model_relaxed']:.3g}, DFT {v['dft']:.3g} ({v['status']})")
         elif args.command == "rollout":
-            out = rollout(args.skeleton, args.episodes, args.vocab, args.allowed.split() if args.allowed else None,
-                          args.max_distinct or None, args.seed, args.out, args.overwrite, progress=not args.no_progress)
-            cfg = json.loads((out/"config.json").read_text())
-            print(f"wrote {cfg['summary']['distinct_designs']} distinct designs of {cfg['episodes']} episodes "
-                  f"(SMACT-valid {cfg['summary']['smact_valid_fraction']:.0%}) to {out}")
+            cfg = json.loads((res/"config.json").read_text())
+            if args.json: return say(json.dumps({"command": "rollout", "out": str(res), "episodes": cfg["episodes"],
+                                                 **cfg["summary"]})) or 0
+            say(f"wrote {cfg['summary']['distinct_designs']} distinct designs of {cfg['episodes']} episodes "
+                f"(SMACT-valid {cfg['summary']['smact_valid_fraction']:.0%}) to {res}")
         elif args.command == "csp":
-            import time as _t
-            from crystal_design.csp import run_csp
-            out = args.out or f"runs/csp-{_t.strftime('%Y%m%d-%H%M%S')}"
-            r = run_csp(args.composition, args.engine, args.policy, args.baseline, args.budget, args.max_atoms, args.population,
-                        seed=args.seed, out=out, overwrite=args.overwrite, progress=not args.no_progress)
-            hit = f"reached the target after {r['evals_to_hit']} relaxations" if r["hit"] else "did not reach the target"
-            print(f"{r['composition']}: best {r['best_energy_per_atom']:.6f} eV/atom ({r['best_n_atoms']} atoms, {r['best_space_group']}) "
-                  f"after {r['evaluations']} relaxations in {r['seconds']:.0f} s; {hit}; results in {out}")
+            if args.json: return say(json.dumps({"command": "csp", "out": str(kw["out"]), **res}, default=_to_json)) or 0
+            hit = f"reached the target after {res['evals_to_hit']} relaxations" if res["hit"] else "did not reach the target"
+            say(f"{res['composition']}: best {res['best_energy_per_atom']:.6f} eV/atom ({res['best_n_atoms']} atoms, "
+                f"{res['best_space_group']}) after {res['evaluations']} relaxations in {res['seconds']:.0f} s; {hit}; "
+                f"results in {kw['out']}")
         elif args.command == "evaluate":
             res = evaluate_files(args.files, args.oracle, args.relax, args.workers, args.scheduler, args.store,
                                  args.preset, args.mpi, args.timeout, args.pseudo_dir,
-                                 progress=not args.no_progress and not args.json, formation_energy=args.formation_energy,
-                                 afm=args.afm)
+                                 progress=not (args.no_progress or args.json or args.quiet),
+                                 formation_energy=args.formation_energy, afm=args.afm)
             for f, s, ev in res:
                 d = {k: v for k, v in ev.to_dict().items() if k != "extra" and v not in (None, [], {}, "")}
                 d = {"file": str(f), "formula": s.composition.reduced_formula, **d}
-                if args.json: print(json.dumps(d))
+                if args.json: say(json.dumps(d, default=_to_json))
                 else:
-                    props = ", ".join(f"{k}={v:.4g}" for k, v in d.items() if k.endswith(("_ev", "_g_cm3", "_gpa")) and isinstance(v, float))
+                    props = ", ".join(f"{k}={v:.4g}" for k, v in d.items()
+                                      if k.endswith(("_ev", "_g_cm3", "_gpa")) and isinstance(v, float))
                     how = "from the store" if ev.cached else f"{ev.seconds:.2f} s"
-                    print(f"{f}: {d['formula']} [{ev.status}] {props} ({how}){'  ' + ev.message if ev.message else ''}")
+                    say(f"{f}: {d['formula']} [{ev.status}] {props} ({how}){'  ' + ev.message if ev.message else ''}")
     except CrystalDesignError as e:
         print(f"crystal-design: error: {e}", file=sys.stderr)
         return 2

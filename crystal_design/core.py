@@ -16,7 +16,7 @@ import numpy as np
 __all__ = ['DATA_ENV', 'CACHE_ENV', 'RY_TO_EV', 'HARTREE_TO_EV', 'BOHR_TO_ANG', 'AMU_G', 'EV_PER_ANG3_TO_GPA', 'RUN_MARK',
            'CrystalDesignError', 'DataError', 'ChecksumError', 'SkeletonError', 'StructureError', 'ElementError',
            'TargetError', 'ActionError', 'data_dir', 'cache_dir', 'seed_everything', 'set_threads', 'tune_allocator',
-           'resolve_device', 'atomic_write', 'begin_run', 'finish_run']
+           'resolve_device', 'atomic_write', 'begin_run', 'run_params', 'finish_run']
 
 # %% ../nbs/00_core.ipynb #5112f9cc
 class CrystalDesignError(Exception):
@@ -184,6 +184,16 @@ def begin_run(out, overwrite: bool = False, command: str = "run") -> tuple[Path,
     import json, time
     (tmp/RUN_MARK).write_text(json.dumps(dict(command=command, started=time.strftime("%Y-%m-%dT%H:%M:%S"), files=[])))
     return out, tmp
+
+# %% ../nbs/00_core.ipynb #5255e333
+def run_params(values: dict, skip=("out", "overwrite", "progress", "resume")) -> dict:  # `locals()` at a run's start
+    "The parameters of a run as JSON values (paths as text, tuples as lists), without those that do not change its result."
+    def plain(v):
+        if isinstance(v, (str, int, float, bool)) or v is None: return v
+        if isinstance(v, (list, tuple)): return [plain(x) for x in v]
+        if isinstance(v, dict): return {str(k): plain(x) for k, x in v.items()}
+        return v.item() if hasattr(v, "item") else str(v)
+    return {k: plain(v) for k, v in values.items() if k not in skip}
 
 # %% ../nbs/00_core.ipynb #73adcb81
 def finish_run(tmp, out) -> Path:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, asdict
 from functools import lru_cache
 import numpy as np
 from pymatgen.core import Composition, Element, Lattice, Structure
-from .core import CrystalDesignError, begin_run, finish_run
+from .core import CrystalDesignError, begin_run, finish_run, run_params
 
 # %% auto #0
 __all__ = ['Y2O3_POTENTIAL', 'RLCSP_REFERENCE_EV_PER_ATOM', 'ENGINES', 'MOVES', 'POLICIES', 'IonicPotential', 'lammps_cell',
@@ -582,6 +582,7 @@ def run_csp(composition: str = "Y2O3", engine: str = "ionic", policy: str = "rei
             seed: int = 0, out=None, overwrite: bool = False, progress: bool = True, target: float | None = None,
             policy_kw: dict | None = None) -> dict:
     "One basin-hopping CSP run; writes best.cif, trace.csv, energy_trace.png and summary.json to `out` (if given)."
+    params = run_params(locals())
     import json
     import crystal_design
     if budget < 1: raise CrystalDesignError(f"--budget must be >= 1, got {budget}")
@@ -605,7 +606,7 @@ def run_csp(composition: str = "Y2O3", engine: str = "ionic", policy: str = "rei
         raise
     res.update(composition=comp.reduced_formula, target_energy_per_atom=target,
                rlcsp_published_reference=RLCSP_REFERENCE_EV_PER_ATOM if comp.reduced_formula == "Y2O3" else None,
-               settings=asdict(cfg), version=crystal_design.__version__)
+               settings=asdict(cfg), version=crystal_design.__version__, params=params)
     if out is not None:
         import pandas as pd, matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot as plt
         bh.best.structure.to(filename=str(out/"best.cif"))

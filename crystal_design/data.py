@@ -12,6 +12,7 @@ import tempfile
 import urllib.request
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -21,31 +22,40 @@ from pymatgen.core import Lattice, Structure
 from .core import ChecksumError, DataError, SkeletonError, StructureError, cache_dir, data_dir, DATA_ENV
 
 # %% auto #0
-__all__ = ['CDVAE_URL', 'REGISTRY', 'COLUMNS', 'SPLITS', 'MP20_QE_SPLIT', 'MIN_DISTANCE_ANG', 'PROTOTYPES', 'DataFile',
-           'sha256_file', 'fetch', 'missing_data', 'have_data', 'load_table', 'load_perov5', 'load_mp20',
-           'load_mp20_qe', 'split_indices', 'perov5_splits', 'mp20_qe_split', 'mp20_qe_splits', 'pick_rows',
-           'validate_structure', 'structure_from_cif', 'read_structure', 'prototype_structure']
+__all__ = ['CDVAE_COMMIT', 'CDVAE_URL', 'REGISTRY', 'COLUMNS', 'SPLITS', 'MP20_QE_SPLIT', 'MIN_DISTANCE_ANG', 'PROTOTYPES',
+           'DataFile', 'sha256_file', 'git_blob_sha1', 'fetch', 'missing_data', 'have_data', 'load_table',
+           'load_perov5', 'load_mp20', 'load_mp20_qe', 'mp20_crystals', 'split_indices', 'perov5_splits',
+           'mp20_qe_split', 'mp20_qe_splits', 'pick_rows', 'validate_structure', 'structure_from_cif', 'read_structure',
+           'prototype_structure']
 
 # %% ../nbs/02_data.ipynb #38e4d0a4
-CDVAE_URL = "https://raw.githubusercontent.com/txie-93/cdvae/main/data"
+CDVAE_COMMIT = "f857f598d6f6cca5dc1ea0582d228f12dcc2c2ea"   # txie-93/cdvae main, the tree whose blob ids are pinned below
+CDVAE_URL = f"https://raw.githubusercontent.com/txie-93/cdvae/{CDVAE_COMMIT}/data"
 
 @dataclass(frozen=True)
 class DataFile:
-    "A registered dataset file: path relative to the data folder, upstream URL (None = not public), SHA-256 (None = not pinned)."
-    relpath: str
-    url: str | None
-    sha256: str | None
-    rows: int | None = None
+    "A registered dataset file: path in the data folder, upstream URL (None = not public), pinned SHA-256 and/or git blob SHA-1."
+    relpath: str                 # e.g. perov_5/val.csv
+    url: str | None              # upstream URL at a pinned commit; None: not publicly downloadable
+    sha256: str | None           # SHA-256 of the file, where we measured it
+    rows: int | None = None      # data rows, for messages
+    git_blob: str | None = None  # `git hash-object` of the file as the upstream git tree records it
 
 REGISTRY = {
-    "perov_5/train.csv": DataFile("perov_5/train.csv", f"{CDVAE_URL}/perov_5/train.csv", None, 11356),
+    "perov_5/train.csv": DataFile("perov_5/train.csv", f"{CDVAE_URL}/perov_5/train.csv", None, 11356,
+                                  "0769074b5d51d293b765c4371b8f55c468c9c9f2"),
     "perov_5/val.csv": DataFile("perov_5/val.csv", f"{CDVAE_URL}/perov_5/val.csv",
-                                "326f401219901270374b71e2faff63df3a29a99fd26f469993b9f476b693daf2", 3787),
+                                "326f401219901270374b71e2faff63df3a29a99fd26f469993b9f476b693daf2", 3787,
+                                "4a2c8dde98347dd0e01fa83dcf3982c2abe98f9f"),
     "perov_5/test.csv": DataFile("perov_5/test.csv", f"{CDVAE_URL}/perov_5/test.csv",
-                                 "a85878c685037f0a578257f6d4fcdde00e968dbab73c5f1e90ecef65218513f6", 3785),
-    "mp_20/train.csv": DataFile("mp_20/train.csv", f"{CDVAE_URL}/mp_20/train.csv", None, 27136),
-    "mp_20/val.csv": DataFile("mp_20/val.csv", f"{CDVAE_URL}/mp_20/val.csv", None, 9047),
-    "mp_20/test.csv": DataFile("mp_20/test.csv", f"{CDVAE_URL}/mp_20/test.csv", None, 9046),
+                                 "a85878c685037f0a578257f6d4fcdde00e968dbab73c5f1e90ecef65218513f6", 3785,
+                                 "d3c5d5af4b27a2a139149f2bb73c8a3dba9d8ac1"),
+    "mp_20/train.csv": DataFile("mp_20/train.csv", f"{CDVAE_URL}/mp_20/train.csv", None, 27136,
+                                "b1c9d498565ac2fd8d075a51ff2ef5e51ba6c21f"),
+    "mp_20/val.csv": DataFile("mp_20/val.csv", f"{CDVAE_URL}/mp_20/val.csv", None, 9047,
+                              "7efe4d7ebeb4f460ceaad35e5326c42111d9c9a1"),
+    "mp_20/test.csv": DataFile("mp_20/test.csv", f"{CDVAE_URL}/mp_20/test.csv", None, 9046,
+                               "5dc643041df53f5ce4970a79930ad262b4f07acd"),
     "mp_20/train_qe.csv.gz": DataFile("mp_20/train_qe.csv.gz", None,
                                       "5f20f733466912025e57fbcd5e6aa8d9a7cedcec5e3d837494efdf5b56e05bb3", 27136),
 }
@@ -58,33 +68,50 @@ def sha256_file(path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
     return h.hexdigest()
 
+def git_blob_sha1(path) -> str:
+    "The id git gives the file's content (`git hash-object PATH`): SHA-1 of 'blob SIZE\\0' + content."
+    h = hashlib.sha1(f"blob {Path(path).stat().st_size}\0".encode())
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
+    return h.hexdigest()
+
 _verified: dict = {}
 
-def _check(path: Path, expected: str | None, origin: str) -> Path:
+def _check(path: Path, expected: str | None, origin: str, git_blob: str | None = None) -> Path:
+    "`path` when its SHA-256 (or, with no SHA-256 to compare, its git blob id) is the pinned one; else ChecksumError."
     key = (str(path), path.stat().st_mtime_ns, path.stat().st_size)
-    if expected is None or _verified.get(key) == expected: return path
-    got = sha256_file(path)
-    if got != expected:
-        raise ChecksumError(f"{origin} file {path} has SHA-256 {got}, expected {expected}. The file is corrupt "
+    pin = expected or git_blob
+    if pin is None or _verified.get(key) == pin: return path
+    kind, got = ("SHA-256", sha256_file(path)) if expected else ("git blob id", git_blob_sha1(path))
+    if got != pin:
+        raise ChecksumError(f"{origin} file {path} has {kind} {got}, expected {pin}. The file is corrupt "
                             f"or a different version: delete it and fetch it again.")
-    _verified[key] = expected
+    _verified[key] = pin
     return path
 
-def _download(url: str, dest: Path, expected: str | None, timeout_s: float = 60) -> Path:
-    "Download `url` to `dest` atomically (temp file + rename) after checking its SHA-256."
+def _download(url: str, dest: Path, expected: str | None, timeout_s: float = 60, git_blob: str | None = None,
+              progress: bool = True) -> Path:
+    "Download `url` to `dest` atomically (temp file + rename, a progress bar) after checking its pinned identity."
+    from tqdm.auto import tqdm
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=dest.name + ".", suffix=".part")
     try:
         h = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout_s) as r:
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout_s) as r, \
+             tqdm(total=int(r.headers.get("Content-Length") or 0) or None, unit="B", unit_scale=True,
+                  desc=f"downloading {dest.name}", disable=not progress) as bar:
             for block in iter(lambda: r.read(1 << 20), b""):
-                h.update(block); out.write(block)
+                h.update(block)
+                out.write(block)
+                bar.update(len(block))
         got = h.hexdigest()
         if expected is not None and got != expected:
             raise ChecksumError(f"download of {url} has SHA-256 {got}, expected {expected}; nothing was saved.")
-        if expected is None:
-            warnings.warn(f"no pinned SHA-256 for {dest.name}; recorded {got} on first download (trust on first use)")
-            Path(str(dest) + ".sha256").write_text(got + "\n")
+        if git_blob is not None and (blob := git_blob_sha1(tmp)) != git_blob:
+            raise ChecksumError(f"download of {url} has git blob id {blob}, expected {git_blob}; nothing was saved.")
+        if expected is None and git_blob is None:
+            warnings.warn(f"no pinned identity for {dest.name}; recorded SHA-256 {got} on first download (trust on first use)")
+        if expected is None: Path(str(dest) + ".sha256").write_text(got + "\n")
         os.replace(tmp, dest)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
@@ -97,21 +124,25 @@ def fetch(relpath: str, download: bool = True) -> Path:
     entry = REGISTRY[relpath]
     local = data_dir()
     if local is not None and (local/relpath).is_file():
-        return _check(local/relpath, entry.sha256, f"local ({DATA_ENV})")
+        return _check(local/relpath, entry.sha256, f"local ({DATA_ENV})", entry.git_blob)
     cached = cache_dir()/relpath
     if cached.is_file():
         rec = Path(str(cached) + ".sha256")
-        return _check(cached, entry.sha256 or (rec.read_text().strip() if rec.exists() else None), "cached")
+        return _check(cached, entry.sha256 or (rec.read_text().strip() if rec.exists() else None), "cached",
+                      entry.git_blob)
     where = f"{DATA_ENV}={os.environ.get(DATA_ENV)!r}" if local is not None else f"{DATA_ENV} (unset)"
     if entry.url is None:
         raise DataError(f"{relpath} is not publicly downloadable and was not found in {where} or in the cache "
-                        f"{cache_dir()}. Copy it to $CRYSTAL_DESIGN_DATA/{relpath} (it holds the Quantum Espresso "
-                        f"labels published with the offline-RL crystal design paper).")
+                        f"{cache_dir()}. It holds the Quantum Espresso labels of the MP-20 train split computed by the authors of "
+                        f"'Learning conditional policies for crystal design using offline reinforcement learning' "
+                        f"(paper 004; ask them or your group for the file) and is not on a public server: copy it to "
+                        f"$CRYSTAL_DESIGN_DATA/{relpath}. Skeletons (mp20:ROW) and the hull need only the public "
+                        f"mp_20/train.csv.")
     if not download:
         raise DataError(f"{relpath} not found in {where} or the cache {cache_dir()}, and download=False. "
                         f"Set {DATA_ENV} to a folder holding {relpath}, or allow the download from {entry.url}.")
     try:
-        return _download(entry.url, cached, entry.sha256)
+        return _download(entry.url, cached, entry.sha256, git_blob=entry.git_blob)
     except ChecksumError: raise
     except Exception as e:
         raise DataError(f"{relpath} not found in {where} or the cache, and downloading {entry.url} failed ({e}). "
@@ -164,6 +195,17 @@ def load_mp20_qe(nonmetals_only: bool = False, with_labels_only: bool = False) -
     if nonmetals_only: df = df[df.qe_class == "nonmetal"]
     elif with_labels_only: df = df[df.qe_class.notna()]
     return df.reset_index(drop=True)
+
+# %% ../nbs/02_data.ipynb #c3756ef9
+@lru_cache(None)
+def mp20_crystals(download: bool = True) -> pd.DataFrame:  # download: allow fetching CDVAE's train.csv
+    "MP-20 train crystals (row_index, formula, cif): the QE-labelled file when present, else CDVAE's public train.csv."
+    try: df = load_mp20_qe()
+    except DataError as qe_missing:
+        try: df = load_mp20("train", download)
+        except DataError as e: raise DataError(f"no MP-20 crystals: {str(qe_missing).split('. ')[0]}; and {e}") from None
+        df = df.assign(row_index=np.arange(len(df)), formula=df.pretty_formula)
+    return df[["row_index", "formula", "cif"]].reset_index(drop=True)
 
 # %% ../nbs/02_data.ipynb #5d993651
 def split_indices(n: int, fractions=(0.8, 0.1, 0.1), seed: int = 0) -> list[np.ndarray]:

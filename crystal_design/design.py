@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import time
 import warnings
@@ -16,7 +17,8 @@ import numpy as np
 import torch
 
 import crystal_design
-from .core import CrystalDesignError, TargetError, begin_run, finish_run, resolve_device, seed_everything
+from .core import (CrystalDesignError, TargetError, begin_run, finish_run, resolve_device, run_params,
+                                 seed_everything)
 from .rewards import Task
 
 # %% auto #0
@@ -83,11 +85,9 @@ def chgnet_energies(structures, model_name: str = "0.3.0") -> np.ndarray:
 def mp20_formulas() -> frozenset | None:
     "Reduced formulas of the MP-20 train split (None when the data is not available offline or online)."
     from pymatgen.core import Composition
-    from crystal_design.data import load_mp20, load_mp20_qe
-    for load in (load_mp20_qe, lambda: load_mp20("train", download=False), lambda: load_mp20("train")):
-        try: return frozenset(Composition(f).reduced_formula for f in load().formula)
-        except Exception: continue
-    return None
+    from crystal_design.data import DataError, mp20_crystals
+    try: return frozenset(Composition(f).reduced_formula for f in mp20_crystals().formula)
+    except DataError: return None
 
 def plot_learning_curve(history, target_label: str, path):
     "Mean and best reward per batch of finished episodes (with a rolling mean), and the mean distance to the target."
@@ -254,6 +254,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
     spread; re-check the top `verify_top` (default: 3 for band-gap targets, 0 otherwise) with DFT; write designs, CIFs,
     plots, report and config to `out`. `stability_reward`: the reward of a design is multiplied by its stability factor
     exp(-max(0, E_hull - stability_tau)/stability_sigma) after a short CHGNet relaxation (`stability.StabilityReward`)."""
+    params = run_params(locals())                # recorded in config.json: `--config` replays the run
     from crystal_design.cli import git_sha
     from crystal_design.elements import get_vocabulary
     from crystal_design.env import BatchDesignEnv
@@ -294,6 +295,8 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
         n_sites = int(env.pool.n_sites.max())
         cfg = {**default_agent_config(algo, episodes, n_envs, n_sites, arch, seed), "device": device, **(agent_kw or {})}
         agent = make_agent(algo, env, scorer, **cfg)
+        logging.getLogger(__name__).info(f"training {algo} ({cfg.get('arch', arch)}) on {', '.join(k.name for k in sks)} for "
+                                         f"{episodes} episodes: {target} judged by {getattr(orc, 'name', oracle)}, seed {seed}")
         t_before, ep_before = 0.0, 0
         if resume is not None:          # time and episodes before the interruption count in the totals
             agent.load(resume)
@@ -305,7 +308,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
             raise CrystalDesignError(f"interrupted (SIGTERM) after {agent.episodes} episodes; the agent (networks, optimiser, "
                                      f"replay buffer, design table) is saved at {keep}: rerun with --resume {keep}")
         t_train = agent.history[-1]["seconds"] if agent.history else time.time() - t0     # cumulative over resumes
-        say = (lambda m: print(f"crystal-design: {m}", flush=True)) if progress else (lambda m: None)
+        say = logging.getLogger(__name__).info        # the CLI shows it on stderr (-q hides it)
         # 1. the trained policy's own designs, generated as training episodes run
         check, greedy, explore = policy_check(agent, scorer, min(n_envs, 64), final_samples, seed)
         df = scorer.table()
@@ -437,7 +440,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
                       stability_reward=dict(tau=stability_tau, sigma=stability_sigma, relax_steps=stab.oracle.steps, relaxations=stab.calls,
                                             seconds=round(stab.seconds, 1)) if stab else None,
                       seed=seed, time_budget_s=time_budget_s, version=crystal_design.__version__, git_sha=git_sha(),
-                      torch_threads=torch.get_num_threads(), summary=summary)
+                      torch_threads=torch.get_num_threads(), params=params, summary=summary)
         (tmp/"config.json").write_text(json.dumps(config, indent=2, default=str))
         (tmp/"report.md").write_text(_report(config, df, pcol, u))
         (tmp/"checkpoint.pt").replace(tmp/"agent.pt")
@@ -445,7 +448,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
     except KeyboardInterrupt:
         if tmp.exists() and (tmp/"checkpoint.pt").exists():       # keep the agent of an interrupted run
             keep = out.parent/f"{out.name}.interrupted.pt"; shutil.copy(tmp/"checkpoint.pt", keep)
-            print(f"crystal-design: interrupted; agent checkpoint kept at {keep}")
+            logging.getLogger(__name__).warning(f"interrupted; agent checkpoint kept at {keep}")
         raise
     finally:
         if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)

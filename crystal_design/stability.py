@@ -110,15 +110,12 @@ def relax(structures,
 # %% ../nbs/07g_stability.ipynb #9117cadf
 @lru_cache(None)
 def _mp20_frame() -> pd.DataFrame:
-    "The MP-20 train crystals (row_index, elements, cif): the QE-labelled file when present, else CDVAE's train.csv (same rows, downloadable)."
-    from crystal_design.data import DataError, load_mp20, load_mp20_qe
-    try: return load_mp20_qe().set_index("row_index", drop=False)
-    except DataError as qe_missing:
-        try: df = load_mp20("train")
-        except DataError as e: raise DataError(f"no MP-20 crystals for the hull: {qe_missing}; and {e}") from None
-        df = df.assign(row_index=np.arange(len(df)), formula=df.pretty_formula,
-                       elements=[" ".join(sorted(el.symbol for el in Composition(f).elements)) for f in df.pretty_formula])
-        return df.set_index("row_index", drop=False)
+    "The MP-20 train crystals (row_index, formula, elements, cif), indexed by row_index (`data.mp20_crystals`)."
+    from crystal_design.data import mp20_crystals
+    df = mp20_crystals()
+    import re                  # element symbols of plain formulas such as 'Rb3ScF6'
+    df = df.assign(elements=[" ".join(sorted(set(re.findall(r"[A-Z][a-z]?", f)))) for f in df.formula])
+    return df.set_index("row_index", drop=False)
 
 @lru_cache(None)
 def mp20_index() -> dict:

@@ -49,6 +49,8 @@ def make_inputs(d: Path, checkpoint: Path | None = None):
     (d / "close.cif").write_text(CELL + "Na1 Na 0 0 0 1\nCl1 Cl 0.02 0 0 1\n")
     (d / "empty.cif").write_text("")
     (d / "POSCAR").write_text(POSCAR_COLLINEAR)
+    (d / "bad_key.yaml").write_text("episodes: 64\nepisods: 128\n")
+    (d / "list.yaml").write_text("- episodes\n- 64\n")
     (d / "not_a_store.sqlite").write_text("this is a text file, not SQLite\n" * 20)
     (d / "a_folder").mkdir(exist_ok=True)
     (d / "a_folder_with_data").mkdir(exist_ok=True); (d / "a_folder_with_data" / "results.csv").write_text("x\n")
@@ -100,6 +102,10 @@ CASES = [
     ("csp --budget 0", "csp", ["--budget", "0", "--out", "c2", "--no-progress"], "--budget must be >= 1"),
     ("csp unknown element", "csp", ["--composition", "Xx2O3", "--out", "c3", "--no-progress"], "Xx2O3"),
     ("csp --out ~ --overwrite", "csp", ["--out", "~", "--overwrite", "--no-progress"], "home directory"),
+    ("--device tpu", "design", ["--device", "tpu", "--no-progress"], "unknown device 'tpu'"),
+    ("--config key that is no option", "design", ["--config", "bad_key.yaml", "--no-progress"], "config key 'episods'"),
+    ("--config file missing", "rollout", ["--config", "nope.yaml", "--no-progress"], "does not exist"),
+    ("--config not a mapping", "csp", ["--config", "list.yaml", "--no-progress"], "must map option names to values"),
     ("rollout --episodes 0", "rollout", ["--episodes", "0", "--no-progress"], "--episodes must be a positive integer"),
     ("rollout unknown vocabulary", "rollout", ["--vocab", "mp21", "--no-progress"], "mp21"),
     ("env: action 2.7", "env", 2.7, "must be an integer"),

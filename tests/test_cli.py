@@ -79,3 +79,22 @@ def test_mp20_row_skeleton(data_dir, tmp_path):
     assert r.returncode == 0, r.stderr
     cfg = json.loads((tmp_path / "m" / "config.json").read_text())
     assert cfg["n_sites"] == 12
+
+
+def test_json_output_is_pure_json_even_with_chgnet(tmp_path):
+    "CHGNet prints a start-up banner on stdout; `--json` output must still parse line by line, messages go to stderr."
+    cif = tmp_path / "nacl.cif"; prototype_structure("rocksalt").to(filename=str(cif))
+    r = run("evaluate", str(cif), "--oracle", "chgnet", "--json", "--store", str(tmp_path / "s.sqlite"))
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(rows) == 1 and rows[0]["status"] == "ok" and rows[0]["energy_per_atom_ev"] < 0
+    r = run("rollout", "--episodes", "8", "--out", str(tmp_path / "run"), "--json", "-q")
+    assert r.returncode == 0 and json.loads(r.stdout)["episodes"] == 8 and r.stderr.strip() == "", r.stderr
+
+
+def test_quiet_and_verbose_set_the_library_log_level(tmp_path):
+    r = run("design", "--target", "density=4", "--oracle", "density", "--arch", "gcn", "--episodes", "32",
+            "--n-envs", "16", "--stability-top", "0", "--out", str(tmp_path / "d1"), "--no-progress")
+    assert r.returncode == 0 and "crystal-design: training dqn (gcn) on Rb3ScF6 for 32 episodes" in r.stderr, r.stderr
+    r = run("design", "--config", str(tmp_path / "d1" / "config.json"), "--out", str(tmp_path / "d2"), "-q")
+    assert r.returncode == 0 and "training" not in r.stderr and "32 episodes" in r.stdout, r.stderr

@@ -85,3 +85,48 @@ def test_malformed_cif_file(tmp_path):
     p = tmp_path / "bad.cif"; p.write_text("data_x\n_cell_length_a 4.0\n_cell_length_b oops\nloop_\n _atom_site_label\n")
     with pytest.raises(SkeletonError, match="malformed CIF"):
         data.read_structure(p)
+
+
+def test_git_blob_pin_accepts_the_upstream_bytes_and_rejects_others(tmp_path, isolated_cache, monkeypatch):
+    src = tmp_path / "upstream.csv"; src.write_bytes(b"payload\n")
+    blob = hashlib.sha1(b"blob 8\0payload\n").hexdigest()          # what `git hash-object` prints for these bytes
+    assert data.git_blob_sha1(src) == blob
+    monkeypatch.setitem(data.REGISTRY, "perov_5/val.csv", data.DataFile("perov_5/val.csv", src.as_uri(), None, git_blob=blob))
+    p = data.fetch("perov_5/val.csv")                                 # pinned: no trust-on-first-use warning
+    assert p.read_bytes() == b"payload\n" and (p.parent / "val.csv.sha256").exists()
+    p.write_bytes(b"tampered\n")
+    with pytest.raises(ChecksumError, match="git blob id|SHA-256"):
+        data.fetch("perov_5/val.csv")
+    p.unlink(); (p.parent / "val.csv.sha256").unlink()
+    src.write_bytes(b"another version\n")
+    with pytest.raises(ChecksumError, match="git blob id"):
+        data.fetch("perov_5/val.csv")
+    assert not p.exists()
+
+
+def test_every_downloadable_file_is_pinned_and_the_held_ones_match(data_dir):
+    for entry in data.REGISTRY.values():
+        assert entry.url is None or entry.git_blob or entry.sha256, entry.relpath
+        assert entry.url is None or data.CDVAE_COMMIT in entry.url, entry.url      # a commit, not a moving branch
+        local = data_dir / entry.relpath
+        if local.exists() and entry.git_blob: assert data.git_blob_sha1(local) == entry.git_blob, entry.relpath
+
+
+def test_mp20_skeleton_falls_back_to_the_public_train_csv(data_dir, tmp_path, isolated_cache, monkeypatch):
+    import pandas as pd
+    from crystal_design.cli import load_skeleton
+    qe = pd.read_csv(data_dir / "mp_20" / "train_qe.csv.gz").head(5)
+    upstream = tmp_path / "train.csv"                  # CDVAE's columns, same rows as the QE file
+    pd.DataFrame({"material_id": [f"mp-{i}" for i in range(5)], "formation_energy_per_atom": 0.0, "band_gap": 0.0,
+                  "pretty_formula": qe.formula, "e_above_hull": 0.0, "elements": qe.elements, "cif": qe.cif,
+                  "spacegroup.number": 1}).to_csv(upstream)
+    monkeypatch.setitem(data.REGISTRY, "mp_20/train.csv", data.DataFile("mp_20/train.csv", upstream.as_uri(),
+                                                                        data.sha256_file(upstream), 5))
+    data.mp20_crystals.cache_clear()
+    try:
+        sk = load_skeleton("mp20:2")                    # no QE file here: the public file serves the skeleton
+        assert sk.name == f"mp20-2-{qe.formula[2]}" and sk.n_sites > 0
+        with pytest.raises(SkeletonError, match="outside 0..4"):
+            load_skeleton("mp20:7")
+    finally:
+        data.mp20_crystals.cache_clear()

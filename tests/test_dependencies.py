@@ -27,7 +27,8 @@ def declared() -> dict[str, set[str]]:
     cfg = ConfigParser(delimiters=["="]); cfg.read(ROOT / "settings.ini", encoding="utf-8")
     name = lambda req: re.split(r"[<>=!~\[; ]", req, maxsplit=1)[0].lower().replace("_", "-")
     return {g: {name(r) for r in shlex.split(cfg["DEFAULT"].get(k, ""))}
-            for g, k in [("core", "requirements"), ("dev", "dev_requirements"), ("dft", "dft_requirements")]}
+            for g, k in [("core", "requirements"), ("dev", "dev_requirements"), ("dft", "dft_requirements"),
+                                    ("csp", "csp_requirements")]}
 
 
 def third_party_imports() -> dict[str, set[str]]:
@@ -87,9 +88,9 @@ def test_pip_check():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-@pytest.mark.parametrize("extra", ["dev", "dft"])
+@pytest.mark.parametrize("extra", ["dev", "dft", "csp"])
 def test_installed_distribution_declares_the_extras(extra):
     "The installed metadata is the one settings.ini describes (catches a stale editable install)."
     req = md.requires("crystal_design") or []
     in_extra = {re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0].lower().replace("_", "-") for r in req if f'extra == "{extra}"' in r}
-    assert declared()[extra] <= in_extra, f"reinstall: pip install -e .[dev,dft] ({declared()[extra] - in_extra} missing)"
+    assert declared()[extra] <= in_extra, f"reinstall: pip install -e .[dev,dft,csp] ({declared()[extra] - in_extra} missing)"
