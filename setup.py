@@ -14,6 +14,7 @@ lic = licenses[cfg["license"].lower()]
 requirements = shlex.split(cfg.get("requirements", ""))
 dev_requirements = shlex.split(cfg.get("dev_requirements", ""))
 dft_requirements = shlex.split(cfg.get("dft_requirements", ""))  # GPAW compiles against libxc-dev (install.sh)
+cluster_requirements = shlex.split(cfg.get("cluster_requirements", ""))  # dask-jobqueue: Slurm/PBS workers
 console_scripts = cfg.get("console_scripts", "").split()
 
 setuptools.setup(
@@ -39,7 +40,7 @@ setuptools.setup(
     include_package_data=True,
     package_data={cfg["lib_name"]: ["assets/*"]},
     install_requires=requirements,
-    extras_require={"dev": dev_requirements, "dft": dft_requirements},
+    extras_require={"dev": dev_requirements, "dft": dft_requirements, "cluster": cluster_requirements},
     python_requires=">=" + cfg["min_python"],
     zip_safe=False,
     entry_points={"console_scripts": console_scripts, "nbdev": [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},

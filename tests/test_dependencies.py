@@ -23,11 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def declared() -> dict[str, set[str]]:
-    "Normalised distribution names per group (core, dev, dft) from settings.ini."
+    "Normalised distribution names per group (core, dev, dft, cluster) from settings.ini."
     cfg = ConfigParser(delimiters=["="]); cfg.read(ROOT / "settings.ini", encoding="utf-8")
     name = lambda req: re.split(r"[<>=!~\[; ]", req, maxsplit=1)[0].lower().replace("_", "-")
     return {g: {name(r) for r in shlex.split(cfg["DEFAULT"].get(k, ""))}
-            for g, k in [("core", "requirements"), ("dev", "dev_requirements"), ("dft", "dft_requirements")]}
+            for g, k in [("core", "requirements"), ("dev", "dev_requirements"), ("dft", "dft_requirements"),
+                         ("cluster", "cluster_requirements")]}
 
 
 def third_party_imports() -> dict[str, set[str]]:
