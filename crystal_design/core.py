@@ -15,8 +15,9 @@ import numpy as np
 # %% auto #0
 __all__ = ['DATA_ENV', 'CACHE_ENV', 'RY_TO_EV', 'HARTREE_TO_EV', 'BOHR_TO_ANG', 'AMU_G', 'EV_PER_ANG3_TO_GPA', 'RUN_MARK',
            'CrystalDesignError', 'DataError', 'ChecksumError', 'SkeletonError', 'StructureError', 'ElementError',
-           'TargetError', 'ActionError', 'data_dir', 'cache_dir', 'seed_everything', 'set_threads', 'tune_allocator',
-           'resolve_device', 'atomic_write', 'begin_run', 'run_params', 'finish_run']
+           'TargetError', 'ActionError', 'data_dir', 'cache_dir', 'repo_root', 'repo_runs_dir', 'repo_relative',
+           'seed_everything', 'set_threads', 'tune_allocator', 'resolve_device', 'atomic_write', 'begin_run',
+           'run_params', 'finish_run']
 
 # %% ../nbs/00_core.ipynb #5112f9cc
 class CrystalDesignError(Exception):
@@ -62,6 +63,36 @@ def cache_dir() -> Path:
     p = Path(os.environ.get(CACHE_ENV) or Path.home()/".cache"/"crystal_design").expanduser()
     p.mkdir(parents=True, exist_ok=True)
     return p
+
+# %% ../nbs/00_core.ipynb #92353868
+def _is_checkout(p: Path) -> bool:
+    return (p/"settings.ini").is_file() and (p/"nbs"/"repro").is_dir()
+
+def repo_root() -> Path | None:
+    "The source checkout the package is imported from, else the git checkout around the working directory, or None."
+    import subprocess
+    import crystal_design
+    here = Path(crystal_design.__file__).resolve().parent.parent
+    if _is_checkout(here): return here
+    try:
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True,
+                             timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError): top = ""
+    return Path(top).resolve() if top and _is_checkout(Path(top)) else None
+
+def repo_runs_dir() -> Path:
+    "`runs/` of the source checkout whatever the working directory (`./runs` outside a checkout), created on demand."
+    root = repo_root()
+    p = root/"runs" if root is not None else Path("runs").resolve()
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+def repo_relative(path) -> str:
+    "`path` relative to the checkout's root (else to the working directory) when inside it; otherwise as given."
+    p = Path(path).expanduser().resolve()
+    for base in (repo_root(), Path.cwd().resolve()):
+        if base is not None and p.is_relative_to(base): return str(p.relative_to(base))
+    return str(path)
 
 # %% ../nbs/00_core.ipynb #a207be53
 RY_TO_EV = 13.60569193           # 1 Rydberg in eV (CODATA 2006, as Quantum Espresso)

@@ -25,7 +25,7 @@ from .oracles import Evaluation, Oracle
 
 # %% auto #0
 __all__ = ['NOT_STORED', 'structure_fingerprint', 'EvaluationStore', 'SerialExecutor', 'LocalExecutor', 'ThreadExecutor',
-           'DaskExecutor']
+           'DaskExecutor', 'make_cluster', 'map_seeds']
 
 # %% ../nbs/07e_store.ipynb #8641436a
 def structure_fingerprint(s: Structure, decimals: int = 3) -> str:
@@ -253,21 +253,27 @@ class ThreadExecutor:
             futs = [pool.submit(_evaluate_task, oracle, k, s) for k, s in items]
             for f in as_completed(futs): yield f.result()
 
+def _dask_client(address, timeout_s: float = 10):
+    "A `distributed.Client` on the scheduler at `address` (a tcp:// address or a cluster), or one clear error."
+    from distributed import Client
+    address = getattr(address, "scheduler_address", address)
+    try:
+        return Client(address, timeout=f"{timeout_s}s")
+    except (OSError, TimeoutError) as e:
+        raise CrystalDesignError(f"cannot reach the dask scheduler at {address!r} within {timeout_s} s ({e}). "
+                                 f"Start one (`dask scheduler`, `make_cluster`) and pass its tcp:// address.") from None
+
 class DaskExecutor:
-    "Run on a dask.distributed scheduler at `address` (default: a local cluster of `workers` processes on 127.0.0.1)."
-    def __init__(self, address: str | None = None, workers: int = 2, threads_per_worker: int = 1, timeout_s: float = 10):
-        from distributed import Client, LocalCluster
+    "Run on the dask scheduler at `address` (tcp:// address or cluster; default: a local cluster of `workers`)."
+    def __init__(self, address=None, workers: int = 2, threads_per_worker: int = 1, timeout_s: float = 10):
+        from distributed import LocalCluster
         self.cluster = None
         if address is None:
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker, processes=True,
                                         host="127.0.0.1", dashboard_address=None,
                                         env={"OMP_NUM_THREADS": str(threads_per_worker)})
             address = self.cluster.scheduler_address
-        try:
-            self.client = Client(address, timeout=f"{timeout_s}s")
-        except (OSError, TimeoutError) as e:
-            raise CrystalDesignError(f"cannot reach the dask scheduler at {address!r} within {timeout_s} s ({e}). "
-                                     f"Start one with `dask scheduler` (or dask-jobqueue on a cluster) and pass its tcp:// address.") from None
+        self.client = _dask_client(address, timeout_s)
 
     def map_unordered(self, oracle, items):
         from distributed import as_completed as das
@@ -277,3 +283,56 @@ class DaskExecutor:
     def close(self):
         self.client.close()
         if self.cluster is not None: self.cluster.close()
+
+# %% ../nbs/07e_store.ipynb #165b65a3
+_JOBQUEUE = {"slurm": "SLURMCluster", "pbs": "PBSCluster"}
+
+def make_cluster(kind: str = "local",          # "local" (this machine), "slurm" or "pbs" (dask-jobqueue batch jobs)
+                 workers: int = 2,             # local: worker processes
+                 threads_per_worker: int = 1,  # local: threads (and OMP_NUM_THREADS) per worker
+                 jobs: int = 0,                # slurm/pbs: batch jobs to submit now (0: none yet; scale or adapt later)
+                 cores: int = 1,               # slurm/pbs: cores per job
+                 memory: str = "4GB",          # slurm/pbs: memory per job
+                 walltime: str = "01:00:00",   # slurm/pbs: wall-time limit per job
+                 queue: str | None = None,     # slurm partition / PBS queue
+                 account: str | None = None,   # account the jobs are charged to
+                 processes: int = 1,           # dask workers per job (they share its cores)
+                 **jobqueue_kwargs):           # anything else dask-jobqueue takes (interface, job_extra_directives)
+    "A dask cluster whose `scheduler_address` `DaskExecutor`, `map_seeds` and `evaluate --scheduler` take."
+    if kind == "local":
+        batch = {**{k: v for k, v in dict(jobs=jobs, queue=queue, account=account).items() if v}, **jobqueue_kwargs}
+        if batch: raise CrystalDesignError(f"a local cluster takes no batch-job options: {sorted(batch)}")
+        from distributed import LocalCluster
+        return LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker, processes=True, host="127.0.0.1",
+                            dashboard_address=None, env={"OMP_NUM_THREADS": str(threads_per_worker)})
+    if kind not in _JOBQUEUE: raise CrystalDesignError(f"unknown cluster kind {kind!r}: use 'local', 'slurm' or 'pbs'")
+    try: import dask_jobqueue
+    except ImportError:
+        raise CrystalDesignError(f"a {kind} cluster needs dask-jobqueue: pip install -e '.[cluster]'") from None
+    if cores < 1 or processes < 1 or processes > cores:
+        raise CrystalDesignError(f"need 1 <= processes <= cores, got processes={processes}, cores={cores}")
+    kw = dict(cores=cores, memory=memory, walltime=walltime, queue=queue, account=account, processes=processes,
+              job_script_prologue=[f"export OMP_NUM_THREADS={cores // processes}"],
+              scheduler_options={"dashboard_address": None})
+    for k, v in jobqueue_kwargs.items():           # prologue lines and scheduler options add to ours
+        if k == "job_script_prologue": kw[k] = kw[k] + list(v)
+        elif k == "scheduler_options": kw[k] = {**kw[k], **v}
+        else: kw[k] = v
+    cluster = getattr(dask_jobqueue, _JOBQUEUE[kind])(**kw)
+    if jobs: cluster.scale(jobs=jobs)
+    return cluster
+
+# %% ../nbs/07e_store.ipynb #8c34a1a2
+def map_seeds(fn, seeds, scheduler=None, workers: int = 1, timeout_s: float = 30) -> list:
+    "`[fn(s) for s in seeds]` in order: here, on a local cluster of `workers` processes, or as tasks on `scheduler`."
+    seeds = list(seeds)
+    if not seeds or (scheduler is None and workers <= 1): return [fn(s) for s in seeds]
+    from distributed import Client
+    cluster = make_cluster("local", workers=min(workers, len(seeds))) if scheduler is None else None
+    own = not isinstance(scheduler, Client)
+    client = _dask_client(cluster or scheduler, timeout_s) if own else scheduler
+    try:
+        return client.gather(client.map(fn, seeds, pure=False))
+    finally:
+        if own: client.close()
+        if cluster is not None: cluster.close()

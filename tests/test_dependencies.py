@@ -23,12 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def declared() -> dict[str, set[str]]:
-    "Normalised distribution names per group (core, dev, dft) from settings.ini."
+    "Normalised distribution names per group (core, dev, dft, cluster) from settings.ini."
     cfg = ConfigParser(delimiters=["="]); cfg.read(ROOT / "settings.ini", encoding="utf-8")
     name = lambda req: re.split(r"[<>=!~\[; ]", req, maxsplit=1)[0].lower().replace("_", "-")
     return {g: {name(r) for r in shlex.split(cfg["DEFAULT"].get(k, ""))}
             for g, k in [("core", "requirements"), ("dev", "dev_requirements"), ("dft", "dft_requirements"),
-                                    ("csp", "csp_requirements")]}
+                                    ("csp", "csp_requirements"), ("cluster", "cluster_requirements")]}
 
 
 def third_party_imports() -> dict[str, set[str]]:
@@ -88,7 +88,7 @@ def test_pip_check():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-@pytest.mark.parametrize("extra", ["dev", "dft", "csp"])
+@pytest.mark.parametrize("extra", ["dev", "dft", "csp"])   # cluster: optional, not installed by install.sh
 def test_installed_distribution_declares_the_extras(extra):
     "The installed metadata is the one settings.ini describes (catches a stale editable install)."
     req = md.requires("crystal_design") or []
