@@ -581,7 +581,7 @@ def run_csp(composition: str = "Y2O3", engine: str = "ionic", policy: str = "rei
             budget: int = 300, max_atoms: int = 80, population: int = 20, horizon: int = 5, kT: float = 0.02,
             seed: int = 0, out=None, overwrite: bool = False, progress: bool = True, target: float | None = None,
             policy_kw: dict | None = None) -> dict:
-    "One basin-hopping CSP run; writes best.cif, trace.csv, energy_trace.png and summary.json to `out` (if given)."
+    "One basin-hopping CSP run; writes best.cif, trace.csv, energy_trace.png and summary.json (replayable: `--config`) to `out`."
     params = run_params(locals())
     import json
     import crystal_design
@@ -606,7 +606,7 @@ def run_csp(composition: str = "Y2O3", engine: str = "ionic", policy: str = "rei
         raise
     res.update(composition=comp.reduced_formula, target_energy_per_atom=target,
                rlcsp_published_reference=RLCSP_REFERENCE_EV_PER_ATOM if comp.reduced_formula == "Y2O3" else None,
-               settings=asdict(cfg), version=crystal_design.__version__, params=params)
+               settings=asdict(cfg), version=crystal_design.__version__, command="csp", params=params)
     if out is not None:
         import pandas as pd, matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot as plt
         bh.best.structure.to(filename=str(out/"best.cif"))
