@@ -16,6 +16,7 @@
 #   * system packages (apt, only those missing; skipped when the engines are already on PATH, e.g. HPC modules):
 #     python3-venv/python3-dev when a system Python needs them, libxc-dev + libopenmpi-dev + openmpi-bin (GPAW
 #     compiles against them; its extension links MPI only, so no BLAS headers are needed), quantum-espresso (pw.x, ld1.x);
+#     with the dev tools, chromium + chromium-driver (the docs check opens every notebook page headless);
 #   * torch: an installed torch >= 2.4 is kept; otherwise torch 2.13.0 CPU (plain `torch` would pull a multi-GB
 #     CUDA build; set TORCH_INDEX_URL, e.g. https://download.pytorch.org/whl/cpu, where no CPU wheel is local);
 #   * the package itself, editable, with the chosen extras.
@@ -79,6 +80,10 @@ if [ "$DFT" = 1 ]; then
     if [ -n "$build" ]; then say "GPAW's build prerequisites are missing ($build): installing without the DFT extra"; DFT=0; fi
     if [ -n "$engines" ]; then say "no pw.x: Quantum Espresso runs need it on PATH (GPAW does not)"; fi
   fi
+fi
+
+if [ "$DEV" = 1 ] && ! command -v chromium >/dev/null 2>&1; then   # the docs check of the test command opens every page
+  apt_install chromium chromium-driver || say "no Chromium: scripts/docs_check.py will stop (apt-get install -y chromium chromium-driver)"
 fi
 
 # 3. torch: keep a working torch >= 2.4 (CPU or CUDA, the user's choice); otherwise the CPU wheel

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole default test suite (what CI runs after install.sh). Fails when:
 #   * the library is out of sync with the notebooks, a notebook is not clean, or README.md is stale;
+#   * ruff finds long lines, semicolon-joined statements or unused imports in the exported library (ruff.toml);
+#   * a rendered notebook page shows a traceback, misses a figure or has a broken image (scripts/docs_check.py);
 #   * any notebook fails to execute (nbdev_test; cells flagged slow/dft/gpu are skipped);
 #   * pytest fails or collects no test (exit 5 is a failure here).
 set -uo pipefail
@@ -13,15 +15,21 @@ t_start=$(date +%s)
 elapsed() { echo "($(( $(date +%s) - t_start )) s since start)"; }
 python scripts/data_skips.py || exit 1
 
-echo "== 1/4 notebooks clean, library and README in sync"
+echo "== 1/5 notebooks clean, library and README in sync; style (ruff)"
 nbdev_export && nbdev_clean && python scripts/make_readme.py || exit 1
 if ! git diff --exit-code --stat -- crystal_design nbs README.md; then
   echo "FAIL: nbdev_export/nbdev_clean/make_readme changed tracked files: commit the synced, cleaned result"; exit 1
 fi
 untracked=$(git status --porcelain --untracked-files=all -- crystal_design nbs | grep '^??' || true)
 if [ -n "$untracked" ]; then echo "FAIL: untracked generated files:"; echo "$untracked"; exit 1; fi
+python -m ruff check crystal_design || { echo "FAIL: ruff (fix the notebooks, then nbdev_export)"; exit 1; }
 
-echo "== 2/4 notebooks execute (nbdev_test) $(elapsed)"
+echo "== 2/5 docs: every committed notebook page rendered and opened in headless Chromium $(elapsed)"
+python scripts/docs_check.py --no-screenshots > /tmp/docs_check.$$ 2>&1; rc=$?
+grep -E "^  (FAIL|KNOWN)|^docs_check" /tmp/docs_check.$$; rm -f /tmp/docs_check.$$
+[ $rc -eq 0 ] || { echo "FAIL: docs check (python scripts/docs_check.py shows the pages and screenshots)"; exit 1; }
+
+echo "== 3/5 notebooks execute (nbdev_test) $(elapsed)"
 # one torch/BLAS thread per notebook process: two workers on 2 cores must not oversubscribe (torch slows 10x+)
 # CRYSTAL_DESIGN_TEST_NOTEBOOKS=data-guarded (CI's data-free pass): run only the notebooks whose cells depend on data;
 # every other notebook has no data dependence and was executed by the pass before, so it is skipped here with that reason.
@@ -34,12 +42,12 @@ else
   OMP_NUM_THREADS=1 nbdev_test --n_workers 2 --timing || { echo "FAIL: a notebook did not execute"; exit 1; }
 fi
 
-echo "== 3/4 pytest $(elapsed)"
+echo "== 4/5 pytest $(elapsed)"
 python -m pytest --durations=10; rc=$?
 if [ $rc -eq 5 ]; then echo "FAIL: pytest collected no tests"; exit 1; fi
 [ $rc -eq 0 ] || { echo "FAIL: pytest exit $rc"; exit $rc; }
 
-echo "== 4/4 main job smoke run (a short crystal-design design: 128 episodes, 3 designs relaxed, 1 checked by DFT) $(elapsed)"
+echo "== 5/5 main job smoke run (a short crystal-design design: 128 episodes, 3 designs relaxed, 1 checked by DFT) $(elapsed)"
 out=$(mktemp -d)/design
 crystal-design design --episodes 128 --n-envs 32 --stability-top 3 --verify-top 1 --out "$out" --no-progress || { echo "FAIL: main job"; exit 1; }
 for f in designs.csv report.md learning_curve.png property_distribution.png config.json; do
