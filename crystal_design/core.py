@@ -103,7 +103,8 @@ EV_PER_ANG3_TO_GPA = 160.21765   # 1 eV/A^3 in GPa
 
 def seed_everything(seed: int) -> np.random.Generator:
     "Seed Python, NumPy and torch; return a fresh NumPy `Generator` for explicit use."
-    random.seed(seed); np.random.seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)
     try:
         import torch
         torch.manual_seed(seed)
@@ -160,7 +161,8 @@ def atomic_write(path, data: str | bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode() if isinstance(data, str) else data)
-            f.flush(); os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
@@ -235,7 +237,8 @@ def finish_run(tmp, out) -> Path:
     mark.update(finished=time.strftime("%Y-%m-%dT%H:%M:%S"),
                 files=sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file() and p.name != RUN_MARK))
     try:
-        from crystal_design import __version__; mark["version"] = __version__
+        from crystal_design import __version__
+        mark["version"] = __version__
     except ImportError: pass
     atomic_write(tmp/RUN_MARK, json.dumps(mark, indent=1))
     old = None

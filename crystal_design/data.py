@@ -243,7 +243,9 @@ def mp20_qe_splits(nonmetals_only: bool = False, seed: int = 0) -> dict[str, pd.
                         "Re-splitting would put the head's training crystals into evaluation sets")
     df = load_mp20_qe(with_labels_only=True)
     part = mp20_qe_split(df).loc[df.row_index.values].to_numpy(dtype=str)
-    if nonmetals_only: keep = (df.qe_class == "nonmetal").values; df, part = df[keep], part[keep]
+    if nonmetals_only:
+        keep = (df.qe_class == "nonmetal").values
+        df, part = df[keep], part[keep]
     return {k: df[part == k].reset_index(drop=True) for k in SPLITS}
 
 def pick_rows(df: pd.DataFrame, n: int | None, seed: int = 0) -> pd.DataFrame:
@@ -276,7 +278,8 @@ def validate_structure(s: Structure, name: str = "structure") -> Structure:
         if isinstance(sp, DummySpecies) or getattr(sp, "Z", 0) < 1:
             raise StructureError(f"{name}: unknown element {sp.symbol!r} at site {i}; use real element symbols")
     if len(s) > 1:
-        d = s.distance_matrix; np.fill_diagonal(d, np.inf)
+        d = s.distance_matrix
+        np.fill_diagonal(d, np.inf)
         i, j = np.unravel_index(np.argmin(d), d.shape)
         if d[i, j] < MIN_DISTANCE_ANG:
             raise StructureError(f"{name}: overlapping atoms: sites {i} ({s[i].specie}) and {j} ({s[j].specie}) are "

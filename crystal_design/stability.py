@@ -72,7 +72,8 @@ def relax_one(s: Structure, fmax: float = 0.1, steps: int = 100, relax_cell: boo
         return Relaxation(s, float("nan"), e0, float("nan"), False, 0, status, msg, time.perf_counter() - t0)
     d = min_distance_ang(s)
     if d < 0.5: return fail("overlapping_atoms", f"atoms {d:.3f} A apart (< 0.5 A)")
-    atoms = AseAtomsAdaptor.get_atoms(s); atoms.calc = _chgnet_calculator(model_name)
+    atoms = AseAtomsAdaptor.get_atoms(s)
+    atoms.calc = _chgnet_calculator(model_name)
     try:
         with warnings.catch_warnings():          # CHGNet's tensor-to-scalar UserWarning on every call
             warnings.simplefilter("ignore")
@@ -246,7 +247,8 @@ def binary_prototypes(e1: str, e2: str) -> dict[str, Structure]:
     if not neg or a == x: return {}
     qx, out = min(neg), {}
     for qa in sorted(q for q in Element(a).common_oxidation_states if q > 0):
-        g = math.gcd(qa, -qx); na, nx = -qx // g, qa // g                 # A_na X_nx is neutral
+        g = math.gcd(qa, -qx)
+        na, nx = -qx // g, qa // g                 # A_na X_nx is neutral
         for kind in BINARY_KINDS.get((na, nx), ()):
             s = _prototype(kind, a, x, _ionic_distance(a, qa, x, qx))
             out[f"{s.composition.reduced_formula}:{kind}"] = s
@@ -288,13 +290,16 @@ def hull_references(elements, store=None, model_name: str = "0.3.0", relaxed: bo
     for el in fallback:
         for kind, s in element_prototypes(el).items():
             evs += store.evaluate([s], oracles["dimer" if kind == "dimer" else "prototype"])
-            structures.append(s); names.append(f"proto:{el}:{kind}")
+            structures.append(s)
+            names.append(f"proto:{el}:{kind}")
     protos = []
     for sub in (itertools.combinations(els, 2) if binaries else ()):
         if sub in groups: continue
         for name, s in binary_prototypes(*sub).items():
             evs += store.evaluate([s], oracles["prototype"])
-            structures.append(s); names.append(f"proto:{name}"); protos.append(("-".join(sub), len(evs) - 1))
+            structures.append(s)
+            names.append(f"proto:{name}")
+            protos.append(("-".join(sub), len(evs) - 1))
     entries = [PDEntry(s.composition, ev.energy_per_atom_ev * len(s), name=name) for s, name, ev in zip(structures, names, evs)
                if ev.status in ("ok", "relax_not_converged") and ev.energy_per_atom_ev is not None
                and math.isfinite(ev.energy_per_atom_ev)]
@@ -324,7 +329,8 @@ _HULLS: dict = {}                             # (elements, store path, model, re
 
 def clear_hull_cache():
     "Forget this process's hull references and parsed MP-20 crystals (the store keeps the energies)."
-    _HULLS.clear(); _STRUCTURES.clear()
+    _HULLS.clear()
+    _STRUCTURES.clear()
 
 def _references(els, store, model_name, relaxed) -> HullReferences:
     from crystal_design.store import EvaluationStore
@@ -368,7 +374,9 @@ def dedup_structures(structures, matcher=None) -> list[int]:
     for i, s in enumerate(structures):
         f = s.composition.reduced_formula
         g = next((j for j in firsts.get(f, []) if matcher.fit(structures[j], s)), None)
-        if g is None: firsts.setdefault(f, []).append(i); g = i
+        if g is None:
+            firsts.setdefault(f, []).append(i)
+            g = i
         out.append(g)
     return out
 
@@ -445,5 +453,6 @@ class StabilityReward:
             h = (e_above_hull(structures[i].composition, e, self.store, self.model_name).e_above_hull_ev_atom
                  if math.isfinite(e) else float("nan"))
             out[i] = dict(factor=self.factor(h), e_above_hull_ev_atom=h, relaxed_energy_ev_atom=e, status=ev.status)
-        self.calls += len(structures); self.seconds += time.perf_counter() - t0
+        self.calls += len(structures)
+        self.seconds += time.perf_counter() - t0
         return out

@@ -88,7 +88,9 @@ class EvaluationStore:
     def _connect(self):
         try:
             c = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            c.execute("PRAGMA journal_mode=WAL"); c.execute("PRAGMA synchronous=NORMAL"); c.execute("PRAGMA busy_timeout=60000")
+            c.execute("PRAGMA journal_mode=WAL")
+            c.execute("PRAGMA synchronous=NORMAL")
+            c.execute("PRAGMA busy_timeout=60000")
         except sqlite3.DatabaseError as e:
             raise CrystalDesignError(f"cannot open the evaluation store {self.path}: {e} (is it an SQLite file? "
                                      f"point --store at a new file or an existing store)") from None
@@ -109,7 +111,8 @@ def _lookup(self: EvaluationStore, fp: str, sh: str, c=None) -> Evaluation | Non
         with self._connect() as c: return self._lookup(fp, sh, c)
     row = c.execute("SELECT evaluation FROM evaluations WHERE fingerprint=? AND settings_hash=?", (fp, sh)).fetchone()
     if row is None: return None
-    ev = Evaluation.from_dict(json.loads(row[0])); ev.cached = True
+    ev = Evaluation.from_dict(json.loads(row[0]))
+    ev.cached = True
     return ev
 
 @patch
@@ -146,7 +149,9 @@ def _claim(self: EvaluationStore, fps, sh: str, limit: int | None = None) -> tup
         try:
             for fp in fps:
                 ev = self._lookup(fp, sh, c)
-                if ev is not None: done[fp] = ev; continue
+                if ev is not None:
+                    done[fp] = ev
+                    continue
                 row = c.execute("SELECT owner, host, pid, expires FROM claims WHERE fingerprint=? AND settings_hash=?",
                                 (fp, sh)).fetchone()
                 free = row is None or row[0] == self.owner or row[3] < now or (row[1] == self.host and not _pid_alive(row[2]))
@@ -156,7 +161,8 @@ def _claim(self: EvaluationStore, fps, sh: str, limit: int | None = None) -> tup
                     mine.add(fp)
             c.execute("COMMIT")
         except BaseException:
-            c.execute("ROLLBACK"); raise
+            c.execute("ROLLBACK")
+            raise
     return mine, done
 
 @patch
@@ -193,7 +199,9 @@ def evaluate(self: EvaluationStore, structures, oracle: Oracle, executor=None, p
     from tqdm.auto import tqdm
     executor = executor or SerialExecutor()
     bar = tqdm(total=len(todo), desc=f"{oracle.name}", unit="struct", disable=not progress)
-    stop = threading.Event(); hb = threading.Thread(target=self._heartbeat, args=(stop,), daemon=True); hb.start()
+    stop = threading.Event()
+    hb = threading.Thread(target=self._heartbeat, args=(stop,), daemon=True)
+    hb.start()
     try:
         while todo:        # claim what the executor runs at once (all, for a process pool), so processes share the work
             mine, done = self._claim(list(todo), sh, getattr(executor, "claim_chunk", None))
@@ -204,7 +212,8 @@ def evaluate(self: EvaluationStore, structures, oracle: Oracle, executor=None, p
                 first = {todo[fp][0]: fp for fp in mine}
                 for i, ev in executor.map_unordered(oracle, [(i, structures[i]) for i in first]):
                     fp = first[i]
-                    self.put(structures[i], ev, sh, fp); self._release([fp])
+                    self.put(structures[i], ev, sh, fp)
+                    self._release([fp])
                     for j in todo.pop(fp): out[j] = ev
                     if on_result is not None: on_result(i, ev)
                     bar.update(1)
@@ -212,7 +221,9 @@ def evaluate(self: EvaluationStore, structures, oracle: Oracle, executor=None, p
                 bar.set_postfix_str(f"waiting for {len(todo)} claimed by another process", refresh=True)
                 time.sleep(self.poll_s)
     finally:
-        stop.set(); self._release(); bar.close()
+        stop.set()
+        self._release()
+        bar.close()
     return out
 
 # %% ../nbs/07e_store.ipynb #eeec610a

@@ -31,7 +31,8 @@ __all__ = ['GUARD', 'FINAL', 'DIMER_BOND_ANG', 'NOBLE_GASES', 'band_edges', 'gap
 # %% ../../nbs/07b_dft.ipynb #28c81155
 def band_edges(eigenvalues_ev, occupations) -> tuple[float, float]:
     "HOMO and LUMO (eV) over all spins and k-points; occupations normalised to [0, 1] (occupied when > 0.5)."
-    e = np.asarray(eigenvalues_ev, dtype=float); f = np.asarray(occupations, dtype=float)
+    e = np.asarray(eigenvalues_ev, dtype=float)
+    f = np.asarray(occupations, dtype=float)
     if e.shape != f.shape: raise CrystalDesignError(f"eigenvalues {e.shape} and occupations {f.shape} differ")
     occ = f > 0.5
     if not occ.any(): raise CrystalDesignError("no occupied level")
@@ -50,7 +51,8 @@ def gap_from_bands(eigenvalues_ev, occupations, metal_tol_ev: float = 1e-3) -> t
 
 def fixed_occupations(n_bands: int, n_electrons: float, shape) -> np.ndarray:
     "Fixed (insulator) occupations, spin-unpolarised: the lowest n_electrons/2 bands at every k-point are filled."
-    f = np.zeros(shape); f[..., : int(round(n_electrons)) // 2] = 1.0
+    f = np.zeros(shape)
+    f[..., : int(round(n_electrons)) // 2] = 1.0
     return f
 
 # %% ../../nbs/07b_dft.ipynb #39150846
@@ -96,10 +98,12 @@ def eos_points(run, s, rung: Rung, strain: float = 0.06, n: int = 5):
     "Energies of `s` isotropically scaled to n volumes within +-strain (fixed fractional positions): (volumes, energies) or (None, failed result)."
     vols, ens = [], []
     for f in np.linspace(1 - strain, 1 + strain, n):
-        si = s.copy(); si.scale_lattice(s.volume * f)
+        si = s.copy()
+        si.scale_lattice(s.volume * f)
         r = run(si, rung)
         if r["status"] != "ok": return None, dict(r, message=f"E(V) point at {f:.2f} V0: {r.get('message', '')}")
-        vols.append(si.volume); ens.append(r["energy_ev"])
+        vols.append(si.volume)
+        ens.append(r["energy_ev"])
     return vols, ens
 
 def add_bulk_modulus(ev, run, s, rung: Rung, strain: float = 0.06):
@@ -185,11 +189,15 @@ def run_engine(cmd: list[str], files: dict[str, str] | None = None, timeout_s: f
         t0 = time.perf_counter()
         p = subprocess.Popen(guarded, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, **(env or {})}, start_new_session=True)
-        try: out, err = p.communicate(timeout=timeout_s + 30); stuck = False
+        try:
+            out, err = p.communicate(timeout=timeout_s + 30)
+            stuck = False
         except subprocess.TimeoutExpired:       # the guard itself hangs: stop it (its handler kills the engine)
             p.terminate()
             try: out, err = p.communicate(timeout=5)
-            except subprocess.TimeoutExpired: os.killpg(p.pid, signal.SIGKILL); out, err = p.communicate()
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                out, err = p.communicate()
             stuck = True
         timed_out = stuck or (p.returncode == TIMEOUT_EXIT and "guard: timeout" in err)
         err = "\n".join(l for l in err.splitlines() if not l.startswith("guard: timeout"))
@@ -201,7 +209,9 @@ def run_engine(cmd: list[str], files: dict[str, str] | None = None, timeout_s: f
         if p is not None and p.poll() is None:     # interrupted (Ctrl-C, SystemExit): the engine goes first
             p.terminate()
             try: p.wait(5)
-            except subprocess.TimeoutExpired: os.killpg(p.pid, signal.SIGKILL); p.wait()
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
         if not keep: shutil.rmtree(work, ignore_errors=True)
 
 # %% ../../nbs/07b_dft.ipynb #4ee33491

@@ -67,7 +67,8 @@ MAGNETIC = {el for z in (*range(21, 31), *range(39, 49), *range(57, 81)) for el 
 def afm_guess(s: Structure, magnitude_mub: float = 4.0) -> tuple[Structure, list | None]:
     "A cell doubled along the first lattice vector with opposite moments on the magnetic atoms of its two halves; (s, None) without magnetic atoms."
     if not any(sp.symbol in MAGNETIC for sp in s.species): return s, None
-    sc = s.copy(); sc.make_supercell([[2, 0, 0], [0, 1, 0], [0, 0, 1]])
+    sc = s.copy()
+    sc.make_supercell([[2, 0, 0], [0, 1, 0], [0, 0, 1]])
     moms = [(magnitude_mub if (site.frac_coords[0] % 1.0) < 0.5 - 1e-6 else -magnitude_mub) if site.specie.symbol in MAGNETIC else 0.0
             for site in sc]
     return sc, moms
@@ -146,7 +147,8 @@ class GPAWOracle(Oracle):
         if r.timed_out: return {"status": "timeout", "message": f"GPAW exceeded {self.timeout_s} s", "seconds": r.seconds}
         if "out.json" not in r.files:
             return {"status": "engine_crash", "message": f"GPAW exited {r.returncode} without results: {r.stderr[-500:]}", "seconds": r.seconds}
-        res = json.loads(r.files["out.json"]); res["wall_seconds"] = r.seconds
+        res = json.loads(r.files["out.json"])
+        res["wall_seconds"] = r.seconds
         if res["status"] == "ok":
             eig = np.asarray(res["eigenvalues"])
             # fixed occupations as in QE (the papers): the lowest n_el/2 bands at *every* k-point are filled.

@@ -45,7 +45,8 @@ def _worker(inp: str, out: str):
                 opt = FIRE(FrechetCellFilter(atoms), logfile="relax.log")
                 res["relax_converged"] = bool(opt.run(fmax=job.get("relax_fmax", 0.05), steps=job["relax_steps"]))
                 res["relax_steps"] = int(opt.nsteps)
-                res["cell"] = atoms.cell.tolist(); res["frac"] = atoms.get_scaled_positions().tolist()
+                res["cell"] = atoms.cell.tolist()
+                res["frac"] = atoms.get_scaled_positions().tolist()
             e = atoms.get_potential_energy()
         except KohnShamConvergenceError as err:
             res.update(status="scf_not_converged", message=str(err))

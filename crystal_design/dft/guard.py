@@ -33,7 +33,8 @@ def guard(cmd: list, parent: int, timeout_s: float, scratch: str | None = None, 
     "Run `cmd` in its own process group; kill it when `parent` is gone or after `timeout_s`; remove `scratch` if the parent is gone. Returns the exit code."
     child = subprocess.Popen(cmd, start_new_session=True)
     def on_signal(signum, frame):
-        kill_group(child.pid); sys.exit(128 + signum)
+        kill_group(child.pid)
+        sys.exit(128 + signum)
     for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP): signal.signal(s, on_signal)
     t0 = time.monotonic()
     while True:
@@ -51,8 +52,11 @@ def guard(cmd: list, parent: int, timeout_s: float, scratch: str | None = None, 
 
 # %% ../../nbs/07b0_guard.ipynb #10671ae4
 def _main(argv: list) -> int:
-    if "--" not in argv: print("usage: guard.py --parent PID --timeout S [--scratch DIR] -- CMD...", file=sys.stderr); return 2
-    i = argv.index("--"); opts, cmd = argv[:i], argv[i + 1:]
+    if "--" not in argv:
+        print("usage: guard.py --parent PID --timeout S [--scratch DIR] -- CMD...", file=sys.stderr)
+        return 2
+    i = argv.index("--")
+    opts, cmd = argv[:i], argv[i + 1:]
     kv = dict(zip(opts[::2], opts[1::2]))
     return guard(cmd, int(kv["--parent"]), float(kv["--timeout"]), kv.get("--scratch"))
 
