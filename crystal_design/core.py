@@ -103,7 +103,8 @@ EV_PER_ANG3_TO_GPA = 160.21765   # 1 eV/A^3 in GPa
 
 def seed_everything(seed: int) -> np.random.Generator:
     "Seed Python, NumPy and torch; return a fresh NumPy `Generator` for explicit use."
-    random.seed(seed); np.random.seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)
     try:
         import torch
         torch.manual_seed(seed)
@@ -124,7 +125,8 @@ _ALLOCATOR = {"tuned": False}
 def tune_allocator() -> bool:
     "Keep freed tensor memory in the process heap (glibc only; idempotent). True when the setting is in effect."
     if _ALLOCATOR["tuned"]: return True
-    if os.environ.get("CRYSTAL_DESIGN_MALLOC", "").lower() == "system" or not sys.platform.startswith("linux"): return False
+    if os.environ.get("CRYSTAL_DESIGN_MALLOC", "").lower() == "system" or not sys.platform.startswith("linux"):
+        return False
     import ctypes, ctypes.util
     try: libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
     except OSError: return False
@@ -140,27 +142,32 @@ def resolve_device(device: str | None = None):  # `cpu`, `cuda`, `cuda:N` or `mp
     import torch
     name = "cpu" if device in (None, "") else str(device)
     try: d = torch.device(name)
-    except (RuntimeError, ValueError): raise CrystalDesignError(f"unknown device {name!r}; use cpu, cuda, cuda:N or mps") from None
+    except (RuntimeError, ValueError):
+        raise CrystalDesignError(f"unknown device {name!r}; use cpu, cuda, cuda:N or mps") from None
     if d.type == "cuda":
         if not torch.cuda.is_available():
-            raise CrystalDesignError(f"device {name!r}: this torch ({torch.__version__}) sees no CUDA GPU here; use --device cpu")
+            raise CrystalDesignError(f"device {name!r}: this torch ({torch.__version__}) sees no CUDA GPU here; "
+                                     "use --device cpu")
         if d.index is not None and d.index >= torch.cuda.device_count():
             raise CrystalDesignError(f"device {name!r}: only {torch.cuda.device_count()} CUDA device(s) here")
     elif d.type == "mps":
-        if not torch.backends.mps.is_available(): raise CrystalDesignError(f"device {name!r}: no Apple MPS device here; use --device cpu")
+        if not torch.backends.mps.is_available():
+            raise CrystalDesignError(f"device {name!r}: no Apple MPS device here; use --device cpu")
     elif d.type != "cpu": raise CrystalDesignError(f"device {name!r} is not supported; use cpu, cuda, cuda:N or mps")
     return d
 
 # %% ../nbs/00_core.ipynb #8829df77
 def atomic_write(path, data: str | bytes) -> Path:
-    "Write `data` to `path` through a temporary file in the same folder and `os.replace`: readers see the old or the new file, never a partial one."
+    """Write `data` to `path` through a temporary file in the same folder and `os.replace`: readers see the old or
+    the new file, never a partial one."""
     import tempfile
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode() if isinstance(data, str) else data)
-            f.flush(); os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
@@ -189,11 +196,14 @@ def _foreign_files(out: Path) -> list[str]:
 
 # %% ../nbs/00_core.ipynb #922569c5
 def begin_run(out, overwrite: bool = False, command: str = "run") -> tuple[Path, Path]:
-    "Check `out` (see `RUN_MARK`) and create the temporary folder the run writes into; returns (resolved out, temporary folder)."
+    """Check `out` (see `RUN_MARK`) and create the temporary folder the run writes into; returns (resolved out,
+    temporary folder)."""
     import tempfile
     out = Path(out).expanduser().resolve()
     why = _protected(out)
-    if why: raise CrystalDesignError(f"output folder {out} {why}; give a new folder for the results, e.g. --out runs/my-run")
+    if why:
+        raise CrystalDesignError(f"output folder {out} {why}; give a new folder for the results, "
+                                 "e.g. --out runs/my-run")
     if out.exists() and not out.is_dir(): raise CrystalDesignError(f"output path {out} exists and is not a folder")
     if out.exists() and any(out.iterdir()):
         if not overwrite:
@@ -207,7 +217,8 @@ def begin_run(out, overwrite: bool = False, command: str = "run") -> tuple[Path,
             raise CrystalDesignError(f"--overwrite refused: {out} holds files no run wrote ({', '.join(foreign[:5])}"
                                      f"{', …' if len(foreign) > 5 else ''}); move them away or choose another --out")
     try: out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise CrystalDesignError(f"cannot create the output folder's parent {out.parent}: {e.strerror}") from None
+    except OSError as e:
+        raise CrystalDesignError(f"cannot create the output folder's parent {out.parent}: {e.strerror}") from None
     if not os.access(out.parent, os.W_OK | os.X_OK):
         raise CrystalDesignError(f"output folder {out} is not writable ({out.parent} is read-only)")
     try: tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
@@ -218,7 +229,8 @@ def begin_run(out, overwrite: bool = False, command: str = "run") -> tuple[Path,
 
 # %% ../nbs/00_core.ipynb #5255e333
 def run_params(values: dict, skip=("out", "overwrite", "progress", "resume")) -> dict:  # `locals()` at a run's start
-    "The parameters of a run as JSON values (paths as text, tuples as lists), without those that do not change its result."
+    """The parameters of a run as JSON values (paths as text, tuples as lists), without those that do not change its
+    result."""
     def plain(v):
         if isinstance(v, (str, int, float, bool)) or v is None: return v
         if isinstance(v, (list, tuple)): return [plain(x) for x in v]
@@ -228,14 +240,17 @@ def run_params(values: dict, skip=("out", "overwrite", "progress", "resume")) ->
 
 # %% ../nbs/00_core.ipynb #73adcb81
 def finish_run(tmp, out) -> Path:
-    "Write the manifest of `tmp` and move it to `out`, replacing an earlier run folder there only after the new one is complete."
+    """Write the manifest of `tmp` and move it to `out`, replacing an earlier run folder there only after the new one
+    is complete."""
     import json, shutil, time
     tmp, out = Path(tmp), Path(out)
     mark = json.loads((tmp/RUN_MARK).read_text())
     mark.update(finished=time.strftime("%Y-%m-%dT%H:%M:%S"),
-                files=sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file() and p.name != RUN_MARK))
+                files=sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*")
+                             if p.is_file() and p.name != RUN_MARK))
     try:
-        from crystal_design import __version__; mark["version"] = __version__
+        from crystal_design import __version__
+        mark["version"] = __version__
     except ImportError: pass
     atomic_write(tmp/RUN_MARK, json.dumps(mark, indent=1))
     old = None
