@@ -43,11 +43,12 @@ __all__ = ['ASSET', 'ENSEMBLE_ASSET', 'FORMAT_VERSION', 'chgnet_features', 'feat
            'load_bandgap_model', 'BandGapOracle']
 
 # %% ../nbs/07f_bandgap.ipynb #9d800ade
-def chgnet_features(structures, model_name: str = "0.3.0", batch_size: int = 16) -> np.ndarray:
+def chgnet_features(structures, model_name: str = "0.3.0", batch_size: int = 16,
+                    device: str = "cpu") -> np.ndarray:  # device: where CHGNet runs (cpu, cuda, cuda:N, mps)
     "Frozen CHGNet features per structure: crystal vector ‖ mean ‖ max of atom vectors (n, 192)."
     structures = list(structures)
     if not structures: return np.zeros((0, 192), dtype=np.float32)
-    model, out = _chgnet(model_name), []
+    model, out = _chgnet(model_name, device), []
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for i in range(0, len(structures), batch_size):
@@ -132,6 +133,7 @@ class BandGapModel:
     "CHGNet backbone (frozen) + GapHead: predict and fine-tune band gaps of pymatgen structures."
     def __init__(self, head: GapHead, backbone: str = "0.3.0", info: dict | None = None):
         self.head, self.backbone, self.info = head.eval(), backbone, info or {}
+        self.device = "cpu"             # where the CHGNet featurisation runs; the small head stays on the CPU
 
     @classmethod
     def load(cls, path=None) -> "BandGapModel":
@@ -153,7 +155,8 @@ class BandGapModel:
         for v in self.head.state_dict().values(): h.update(v.detach().numpy().tobytes())
         return h.hexdigest()[:16]
 
-    def features(self, structures) -> np.ndarray: return chgnet_features(structures, self.backbone)
+    def features(self, structures) -> np.ndarray:
+        return chgnet_features(structures, self.backbone, device=self.device)
 
     def predict_features(self, X) -> np.ndarray:
         with torch.no_grad(): return self.head(torch.as_tensor(X, dtype=torch.float32)).numpy()
@@ -222,7 +225,8 @@ class BandGapEnsemble:
         if not (np.isfinite(calibration) and calibration > 0): raise CrystalDesignError(f"calibration factor must be > 0, got {calibration}")
         if not (np.isfinite(floor_ev) and floor_ev >= 0): raise CrystalDesignError(f"spread floor must be >= 0 eV, got {floor_ev}")
         self.heads, self.backbone, self.calibration, self.info = [h.eval() for h in heads], backbone, float(calibration), info or {}
-        self.floor_ev = float(floor_ev)     # members that agree exactly (e.g. all at 0 eV) still get this much spread
+        self.floor_ev = float(floor_ev)
+        self.device = "cpu"             # where the CHGNet featurisation runs; the small heads stay on the CPU     # members that agree exactly (e.g. all at 0 eV) still get this much spread
 
     def __len__(self): return len(self.heads)
     def __repr__(self): return f"BandGapEnsemble({len(self)} heads, backbone {self.backbone}, calibration {self.calibration:.3f})"
@@ -268,7 +272,7 @@ class BandGapEnsemble:
         structures = list(structures)
         bad = [i for i, s in enumerate(structures) if not isinstance(s, Structure)]
         if bad: raise CrystalDesignError(f"band-gap prediction needs pymatgen Structures; item {bad[0]} is a {type(structures[bad[0]]).__name__}")
-        return chgnet_features(structures, self.backbone)
+        return chgnet_features(structures, self.backbone, device=self.device)
 
     def predict(self, structures, calibrated: bool = True) -> tuple[np.ndarray, np.ndarray]:
         "(mean band gap, calibrated spread) in eV of pymatgen structures."
@@ -327,8 +331,11 @@ def _checkpoint_kind(path) -> str:
 class BandGapOracle(Oracle):
     "The band-gap model as an oracle (batched CHGNet features; settings include the weights' hash). An ensemble adds `extra['band_gap_sd_ev']`."
     name, properties = "bandgap", ("band_gap",)
-    def __init__(self, model: BandGapModel | BandGapEnsemble | None = None, path=None):
+    def __init__(self, model: BandGapModel | BandGapEnsemble | None = None, path=None,
+                 device: str = "cpu"):  # device: where CHGNet computes the features (cpu, cuda, cuda:N, mps)
+        from crystal_design.core import resolve_device
         self.model = model or load_bandgap_model(path)
+        self.model.device = str(resolve_device(device))
     def settings(self):
         s = dict(backbone=self.model.backbone, weights=self.model.weights_hash)
         if isinstance(self.model, BandGapEnsemble): s["members"] = len(self.model)

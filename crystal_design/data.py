@@ -206,14 +206,15 @@ def load_mp20_qe(nonmetals_only: bool = False, with_labels_only: bool = False) -
 # %% ../nbs/02_data.ipynb #c3756ef9
 @lru_cache(None)
 def mp20_crystals(download: bool = True) -> pd.DataFrame:  # download: allow fetching CDVAE's train.csv
-    "MP-20 train crystals (row_index, formula, cif): the QE-labelled file when present, else CDVAE's public train.csv."
+    """MP-20 train crystals with at least row_index, formula, cif (and the QE labels when that file is here):
+    the QE-labelled file when present, else CDVAE's public train.csv (same rows)."""
     try: df = load_mp20_qe()
     except DataError as qe_missing:
         try: df = load_mp20("train", download)
         except DataError as e:
             raise DataError(f"no MP-20 crystals: {str(qe_missing).split('. ')[0]}; and {e}") from None
         df = df.assign(row_index=np.arange(len(df)), formula=df.pretty_formula)
-    return df[["row_index", "formula", "cif"]].reset_index(drop=True)
+    return df.reset_index(drop=True)
 
 # %% ../nbs/02_data.ipynb #5d993651
 def split_indices(n: int, fractions=(0.8, 0.1, 0.1), seed: int = 0) -> list[np.ndarray]:

@@ -136,9 +136,12 @@ class DensityOracle(Oracle):
 
 # %% ../nbs/07a_oracles.ipynb #d37b4513
 @lru_cache(None)
-def _chgnet(model_name: str = "0.3.0"):
+def _chgnet(model_name: str = "0.3.0", device: str = "cpu"):  # device: cpu, cuda, cuda:N or mps
+    "The pretrained CHGNet (one per model and device); its start-up banner goes to stderr, never stdout."
+    import contextlib, sys
     from chgnet.model import CHGNet
-    return CHGNet.load(model_name=model_name, use_device="cpu", verbose=False)
+    with contextlib.redirect_stdout(sys.stderr):
+        return CHGNet.load(model_name=model_name, use_device=str(device), verbose=False)
 
 _local = threading.local()
 
