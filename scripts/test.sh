@@ -22,7 +22,7 @@ if ! git diff --exit-code --stat -- crystal_design nbs README.md; then
 fi
 untracked=$(git status --porcelain --untracked-files=all -- crystal_design nbs | grep '^??' || true)
 if [ -n "$untracked" ]; then echo "FAIL: untracked generated files:"; echo "$untracked"; exit 1; fi
-python -m ruff check crystal_design || { echo "FAIL: ruff (fix the notebooks, then nbdev_export)"; exit 1; }
+python scripts/style_check.py || { echo "FAIL: style (fix the notebooks, then nbdev_export)"; exit 1; }
 
 echo "== 2/5 docs: every committed notebook page rendered and opened in headless Chromium $(elapsed)"
 python scripts/docs_check.py --no-screenshots > /tmp/docs_check.$$ 2>&1; rc=$?
