@@ -23,7 +23,7 @@ from .core import (CrystalDesignError, SkeletonError, begin_run, finish_run, run
                                  seed_everything)
 
 # %% auto #0
-__all__ = ['ORACLES', 'load_skeleton', 'git_sha', 'rollout', 'make_oracle', 'evaluate_files', 'command_function', 'flag_params',
+__all__ = ['load_skeleton', 'git_sha', 'rollout', 'make_oracle', 'evaluate_files', 'command_function', 'flag_params',
            'load_config', 'explicit_options', 'main']
 
 # %% ../nbs/16_cli.ipynb #c245ca81
@@ -103,11 +103,10 @@ def rollout(skeleton: str = "Rb3ScF6", episodes: int = 64, vocab: str = "paper00
     return out
 
 # %% ../nbs/16_cli.ipynb #8a7c22e4
-ORACLES = ("density", "chgnet", "bandgap", "gpaw", "qe", "dft")   # dft = the default DFT engine on CPUs (GPAW)
-
 def make_oracle(name: str, relax: bool = False, preset: str = "paper", mpi: int = 1, timeout_s: float = 720, pseudo_dir=None,
                 formation_energy: bool = False, afm: bool = False):
-    "An oracle by CLI name; `relax` adds CHGNet + FIRE relaxation first (the oracle's own for chgnet); `formation_energy` for gpaw."
+    """An oracle by CLI name (`oracles.ORACLES`) or ase:MODULE:FACTORY; `relax`: the oracle's own relaxation
+    (chgnet, ase:) or CHGNet + FIRE first; `formation_energy` for gpaw."""
     import math
     if not (isinstance(timeout_s, (int, float)) and math.isfinite(timeout_s) and timeout_s > 0):
         raise CrystalDesignError(f"--timeout must be a positive number of seconds, got {timeout_s!r}")
@@ -115,20 +114,9 @@ def make_oracle(name: str, relax: bool = False, preset: str = "paper", mpi: int 
     if afm and name not in ("gpaw", "dft"): raise CrystalDesignError(f"--afm is a GPAW option: use --oracle gpaw, not {name!r}")
     if formation_energy and name not in ("gpaw", "dft"):
         raise CrystalDesignError(f"--formation-energy needs elemental reference energies from the same engine: use --oracle gpaw, not {name!r}")
-    from crystal_design.oracles import CHGNetOracle, DensityOracle, RelaxedOracle
-    if name == "chgnet": return CHGNetOracle(relax=relax)
-    if name == "density": o = DensityOracle()
-    elif name == "bandgap":
-        from crystal_design.bandgap import BandGapOracle
-        o = BandGapOracle()
-    elif name in ("gpaw", "dft"):
-        from crystal_design.dft.gpaw import GPAWOracle
-        o = GPAWOracle(preset=preset, mpi=mpi, timeout_s=timeout_s, formation_energy=formation_energy, afm=afm)
-    elif name == "qe":
-        from crystal_design.dft.espresso import QEOracle
-        o = QEOracle(preset=preset, pseudo_dir=pseudo_dir, mpi=mpi, timeout_s=timeout_s)
-    else: raise CrystalDesignError(f"unknown oracle {name!r}; choose one of {', '.join(ORACLES)}")
-    return RelaxedOracle(o) if relax else o
+    from crystal_design.oracles import get_oracle        # the one registry of oracles, and ase:MODULE:FACTORY
+    return get_oracle(name, strict=False, relax=relax, preset=preset, mpi=mpi, timeout_s=timeout_s,
+                      pseudo_dir=pseudo_dir, formation_energy=formation_energy, afm=afm)
 
 def evaluate_files(files, oracle="density", relax=False, workers=1, scheduler=None, store=None, preset="paper",
                    mpi: int = 1, timeout_s: float = 720, pseudo_dir=None, progress: bool = True, formation_energy: bool = False,
@@ -167,7 +155,9 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("design", parents=[common, runs], help="the main job: train an RL agent to design crystals for a property target")
     d.add_argument("--skeleton", default="Rb3ScF6", help="built-in name (Rb3ScF6, perovskite, rocksalt), CIF path, or mp20:ROW; comma-separated for several")
     d.add_argument("--target", default="band_gap=1.12", help="band_gap=EV, density=G_CM3 or bulk_modulus=GPA")
-    d.add_argument("--oracle", default="model", help="model (band-gap model / exact density / CHGNet bulk modulus), chgnet, gpaw, qe")
+    d.add_argument("--oracle", default="model", help="model (band-gap model / exact density / CHGNet bulk modulus), "
+                   "chgnet, gpaw, qe, a registered name, or ase:MODULE:FACTORY (an ASE calculator: bulk_modulus "
+                   "or density targets)")
     d.add_argument("--algo", default="dqn", help="dqn (paper 001), ppo, sac")
     d.add_argument("--arch", default="megnet", help="network: megnet (paper 001), gcn, egnn")
     d.add_argument("--episodes", type=int, default=2048)
@@ -221,8 +211,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--no-progress", action="store_true")
     e = sub.add_parser("evaluate", parents=[common], help="evaluate structure files with an oracle (results kept in the evaluation store)")
     e.add_argument("files", nargs="*", help="CIF / POSCAR / pymatgen JSON files")
-    e.add_argument("--oracle", default="density", help=f"one of {', '.join(ORACLES)}")
-    e.add_argument("--relax", action="store_true", help="CHGNet + FIRE relaxation first (paper 001)")
+    e.add_argument("--oracle", default="density", help="density, chgnet, bandgap, gpaw, qe, dft, another registered "
+                   "name, or ase:MODULE:FACTORY: any ASE calculator, e.g. ase:ase.calculators.emt:EMT")
+    e.add_argument("--relax", action="store_true", help="relax first: CHGNet + FIRE (paper 001), or the oracle's own "
+                   "relaxation where it has one (chgnet, ase:...)")
     e.add_argument("--workers", type=int, default=1, help="local worker processes")
     e.add_argument("--scheduler", default=None, help="dask.distributed scheduler address, e.g. tcp://host:8786")
     e.add_argument("--store", default=None, help="SQLite store path (default: ~/.cache/crystal_design/evaluations.sqlite)")

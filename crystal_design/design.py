@@ -22,31 +22,38 @@ from .core import (CrystalDesignError, TargetError, begin_run, finish_run, resol
 from .rewards import Task
 
 # %% auto #0
-__all__ = ['FAST_ORACLE', 'DESIGN_ORACLES', 'UNITS', 'design_oracle', 'default_agent_config', 'chgnet_energies', 'mp20_formulas',
+__all__ = ['FAST_ORACLE', 'UNITS', 'design_oracle', 'default_agent_config', 'chgnet_energies', 'mp20_formulas',
            'plot_learning_curve', 'plot_property_distribution', 'plot_element_heatmap', 'plot_structures',
            'plot_parity', 'policy_check', 'rank_designs', 'distinct_candidates', 'design']
 
 # %% ../nbs/14_design.ipynb #976ff120
 FAST_ORACLE = {"band_gap": "bandgap", "density": "density", "bulk_modulus": "chgnet"}
-DESIGN_ORACLES = ("model", "bandgap", "density", "chgnet", "gpaw", "qe", "dft")
 
-def design_oracle(name: str, task: Task, relax_before_dft: bool = True, dft_timeout_s: float = 720, pseudo_dir=None,
+def _offering(prop: str) -> list[str]:
+    "Names of the oracles that compute `prop`: model, the registered ones, and ASE calculators where they can."
+    from crystal_design.oracles import ASECalculatorOracle, ORACLES, oracle_properties
+    names = ["model"]
+    for k in ORACLES:
+        try:
+            if prop in oracle_properties(k): names.append(k)
+        except CrystalDesignError: pass                    # a registered module that cannot be imported here
+    return names + (["ase:MODULE:FACTORY"] if prop in ASECalculatorOracle.properties else [])
+
+def design_oracle(name, task: Task, relax_before_dft: bool = True, dft_timeout_s: float = 720, pseudo_dir=None,
                   mpi: int = 1):
-    "The reward oracle for a task by CLI name (None = density on tensors); `mpi` ranks for GPAW."
-    from crystal_design.cli import make_oracle
-    from crystal_design.oracles import CHGNetOracle
-    if name not in DESIGN_ORACLES: raise CrystalDesignError(f"unknown oracle {name!r}; choose one of {', '.join(DESIGN_ORACLES)}")
+    """The reward oracle for a task (None = density on tensors): `model`, a registered name, ase:MODULE:FACTORY or an
+    Oracle; DFT engines get the design's settings (`mpi` ranks for GPAW), others are set up by `oracles.oracle_for`."""
+    from crystal_design.oracles import ORACLES, Oracle, RelaxedOracle, oracle_for, oracle_properties
     if name == "model": name = FAST_ORACLE[task.prop]
-    offered = {"bandgap": ("band_gap",), "density": ("density",), "chgnet": ("density", "bulk_modulus"),
-               "gpaw": ("band_gap", "density", "bulk_modulus"), "dft": ("band_gap", "density", "bulk_modulus"),
-               "qe": ("band_gap", "density", "bulk_modulus")}[name]
-    if task.prop not in offered:
-        can = [k for k in DESIGN_ORACLES if k == "model" or task.prop in {"bandgap": ("band_gap",), "density": ("density",),
-               "chgnet": ("density", "bulk_modulus")}.get(k, ("band_gap", "density", "bulk_modulus"))]
-        raise TargetError(f"the {name} oracle does not offer {task.prop}; oracles that do: {', '.join(can)}")
+    if not isinstance(name, Oracle) and not str(name).startswith("ase:") and name not in ORACLES:
+        raise CrystalDesignError(f"unknown oracle {name!r}; choose one of model, {', '.join(ORACLES)}, "
+                                 f"or ase:MODULE:FACTORY (an ASE calculator)")
+    if task.prop not in oracle_properties(name):
+        raise TargetError(f"the {getattr(name, 'name', name)} oracle does not offer {task.prop}; "
+                          f"oracles that do: {', '.join(_offering(task.prop))}")
+    if isinstance(name, Oracle): return name
     if name == "density": return None
-    if name == "chgnet": return CHGNetOracle(bulk_modulus=task.prop == "bulk_modulus")
-    if name == "bandgap": return make_oracle("bandgap")
+    if name not in ("gpaw", "dft", "qe"): return oracle_for(name, task.prop)   # ase: relaxes with its calculator
     if name in ("gpaw", "dft"):
         from crystal_design.dft.gpaw import GPAWOracle
         o = GPAWOracle(relax_steps=0, bulk_modulus=task.prop == "bulk_modulus", timeout_s=dft_timeout_s, mpi=mpi)
@@ -54,7 +61,6 @@ def design_oracle(name: str, task: Task, relax_before_dft: bool = True, dft_time
         from crystal_design.dft.espresso import QEOracle
         o = QEOracle(pseudo_dir=pseudo_dir, timeout_s=dft_timeout_s)
     if task.prop == "density": o.relax_steps = 50          # density needs a relaxed cell
-    from crystal_design.oracles import RelaxedOracle
     return RelaxedOracle(o) if relax_before_dft else o
 
 # %% ../nbs/14_design.ipynb #d46ba361
@@ -253,7 +259,8 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
     `stability_top` distinct designs are relaxed and placed on the MP-20 hull), distance to the target and reward-model
     spread; re-check the top `verify_top` (default: 3 for band-gap targets, 0 otherwise) with DFT; write designs, CIFs,
     plots, report and config to `out`. `stability_reward`: the reward of a design is multiplied by its stability factor
-    exp(-max(0, E_hull - stability_tau)/stability_sigma) after a short CHGNet relaxation (`stability.StabilityReward`)."""
+    exp(-max(0, E_hull - stability_tau)/stability_sigma) after a short CHGNet relaxation (`stability.StabilityReward`).
+    `oracle`: model, a registered name (`oracles.ORACLES`), ase:MODULE:FACTORY (an ASE calculator) or an Oracle."""
     params = run_params(locals())                # recorded in config.json: `--config` replays the run
     from crystal_design.cli import git_sha
     from crystal_design.elements import get_vocabulary

@@ -186,13 +186,16 @@ class CrystalDesignEnv(gym.Env):
                  invalid_action_penalty: float = -1.0):
         self.skeletons = _as_skeletons(skeleton)
         self.task = Task.parse(task) if isinstance(task, str) else (task or Task("density", 3.0, max_distinct=max_distinct))
+        from crystal_design.oracles import Oracle, oracle_for
+        if isinstance(oracle, str): oracle = oracle_for(oracle, self.task.prop)   # a registered name or ase:...
         if oracle is None and self.task.prop != "density":
-            raise TargetError(f"the {self.task.prop} task needs an oracle (an Oracle, or callable(structures) -> values); "
+            raise TargetError(f"the {self.task.prop} task needs an oracle (an Oracle, an oracle name, or "
+                              f"callable(structures) -> values); "
                               f"only density is computed by the environment itself")
-        from crystal_design.oracles import Oracle
         if isinstance(oracle, Oracle): oracle.check_property(self.task.prop)      # names what it can compute instead
         elif oracle is not None and not callable(oracle):
-            raise TargetError(f"oracle must be an Oracle or a callable(structures) -> values, got {type(oracle).__name__}")
+            raise TargetError(f"oracle must be an Oracle or a callable(structures) -> values (or an oracle name), "
+                              f"got {type(oracle).__name__}")
         self.oracle, self.invalid_action_penalty = oracle, invalid_action_penalty
         self.benv = BatchDesignEnv(self.skeletons, vocab, n_envs=1, k_orders=k_orders, allowed=allowed,
                                    max_distinct=max_distinct if mask_distinct else None,

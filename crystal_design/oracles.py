@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import sys
 import threading
 import time
 import warnings
@@ -14,13 +16,16 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 import numpy as np
+from fastcore.basics import patch
 from pymatgen.core import Structure
 
 from .core import CrystalDesignError, TargetError, EV_PER_ANG3_TO_GPA
 
 # %% auto #0
-__all__ = ['FAILURES', 'PROPERTY_FIELDS', 'Evaluation', 'settings_hash', 'min_distance_ang', 'Oracle', 'DensityOracle',
-           'eos_bulk_modulus', 'CHGNetOracle', 'RelaxedOracle']
+__all__ = ['FAILURES', 'PROPERTY_FIELDS', 'ASE_PROPERTIES', 'ORACLES', 'Evaluation', 'settings_hash', 'min_distance_ang',
+           'Oracle', 'DensityOracle', 'eos_bulk_modulus', 'CHGNetOracle', 'RelaxedOracle', 'ImportedFactory',
+           'calculator_description', 'factory_description', 'ASECalculatorOracle', 'register_oracle', 'get_oracle',
+           'oracle_properties', 'oracle_for']
 
 # %% ../nbs/07a_oracles.ipynb #31a97b99
 FAILURES = {
@@ -34,6 +39,7 @@ FAILURES = {
     "metallic": "converged, but the lowest empty level lies below the highest filled one (no gap with fixed occupations)",
     "relax_not_converged": "the relaxation hit its step limit above fmax",
     "model_error": "the machine-learned model raised an error on this input",
+    "calculator_error": "an ASE calculator raised an error (an element or property it lacks) or gave a NaN energy",
 }
 PROPERTY_FIELDS = ("band_gap_ev", "total_energy_ev", "energy_per_atom_ev", "formation_energy_per_atom_ev",
                    "density_g_cm3", "bulk_modulus_gpa")
@@ -254,3 +260,263 @@ class RelaxedOracle(Oracle):
                         relax_converged=conv, relax_seconds=t_relax)
         ev.seconds = time.perf_counter() - t0
         return ev
+
+# %% ../nbs/07a_oracles.ipynb #107be158
+@dataclass(frozen=True)
+class ImportedFactory:
+    "A picklable reference to `module:attr`, imported when called (so process workers can rebuild what it makes)."
+    module: str  # dotted module path, e.g. ase.calculators.emt
+    attr: str    # attribute of that module (dots allowed), e.g. EMT
+
+    @classmethod
+    def parse(cls, spec: str, what: str = "factory") -> "ImportedFactory":
+        "From 'module:attr'; a malformed spec is a CrystalDesignError naming the expected form."
+        module, sep, attr = str(spec).partition(":")
+        if not (sep and module.strip() and attr.strip()) or ":" in attr:
+            raise CrystalDesignError(f"a {what} must be named MODULE:ATTRIBUTE (e.g. ase.calculators.emt:EMT), "
+                                     f"got {spec!r}")
+        return cls(module.strip(), attr.strip())
+
+    def resolve(self):
+        "The imported object; an import or attribute failure is a one-line CrystalDesignError."
+        import importlib
+        try: obj = importlib.import_module(self.module)
+        except Exception as e:
+            raise CrystalDesignError(f"cannot import {self.module!r}: {_one_line(e)}") from None
+        for part in self.attr.split("."):
+            if not hasattr(obj, part):
+                raise CrystalDesignError(f"cannot import {self.attr!r} from {self.module!r}: it has no {part!r}")
+            obj = getattr(obj, part)
+        return obj
+
+    def __call__(self, *args, **kwargs): return self.resolve()(*args, **kwargs)
+    def __str__(self): return f"{self.module}:{self.attr}"
+
+def _one_line(err: BaseException) -> str:
+    "An exception as one line: its type and message, whitespace collapsed, at most 400 characters."
+    return f"{type(err).__name__}: {' '.join(str(err).split())}"[:400]
+
+# %% ../nbs/07a_oracles.ipynb #75add126
+def calculator_description(calc) -> dict:
+    "Class, module and parameters of an ASE calculator, JSON-safe and the same in every process."
+    params = getattr(calc, "parameters", None) or {}
+    try: params = dict(params)
+    except (TypeError, ValueError): params = {"repr": repr(params)}
+    text = re.sub(r" at 0x[0-9a-fA-F]+", "", json.dumps(params, sort_keys=True, default=repr))
+    return {"calculator": type(calc).__qualname__, "module": type(calc).__module__, "parameters": json.loads(text)}
+
+def factory_description(f) -> str:
+    """How a calculator factory is named, arguments included ('module:name(args)'): ML calculators often keep their
+    model choice out of `parameters`, so the factory tells mace_mp(model='small') from mace_mp(model='medium')."""
+    import functools
+    if isinstance(f, functools.partial):
+        kw = ", ".join(f"{k}={v!r}" for k, v in sorted(f.keywords.items()))
+        text = f"{factory_description(f.func)}({', '.join([*map(repr, f.args), *([kw] if kw else [])])})"
+    elif isinstance(f, ImportedFactory): text = str(f)
+    else: text = f"{getattr(f, '__module__', type(f).__module__)}:{getattr(f, '__qualname__', type(f).__qualname__)}"
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", text)
+
+# %% ../nbs/07a_oracles.ipynb #b7d0d77d
+ASE_PROPERTIES = ("total_energy", "energy_per_atom", "density", "bulk_modulus")
+
+class ASECalculatorOracle(Oracle):
+    "Any ASE calculator: energy per atom and total, optional FIRE relaxation, optional bulk modulus from E(V)."
+    properties = ASE_PROPERTIES              # what it can compute; an instance computes those asked for
+
+    def __init__(self, calc_factory,         # zero-argument callable returning an ASE calculator (a class works)
+                 properties=("energy_per_atom", "total_energy", "density"),  # computed; "bulk_modulus" adds E(V)
+                 relax: bool = False,        # FIRE-relax with the same calculator first
+                 fmax: float = 0.05,         # relaxation converged below this largest force, eV/A
+                 steps: int = 500,           # FIRE step limit
+                 relax_cell: bool = True,    # relax the cell too (Frechet cell filter: needs the stress)
+                 name: str | None = None,    # oracle name (default: ase:<calculator class>)
+                 bulk_modulus: bool = False, # shorthand for adding "bulk_modulus" to `properties`
+                 eos_strain: float = 0.06,   # E(V) volumes within +-this fraction of the volume
+                 eos_points: int = 5,        # number of E(V) volumes (>= 5)
+                 eos_relax_steps: int = 50): # FIRE steps on positions at each E(V) volume (0 = none)
+        props = tuple(dict.fromkeys([*([properties] if isinstance(properties, str) else properties),
+                                     *(["bulk_modulus"] if bulk_modulus else [])]))
+        bad = [p for p in props if p not in ASE_PROPERTIES]
+        if bad: raise CrystalDesignError(f"an ASE calculator oracle computes {list(ASE_PROPERTIES)}, not {bad}")
+        if fmax <= 0 or steps < 0: raise CrystalDesignError(f"fmax must be > 0 and steps >= 0, got {fmax}, {steps}")
+        if eos_points < 5: raise CrystalDesignError(f"an E(V) fit needs >= 5 volumes, got {eos_points}")
+        if not callable(calc_factory):
+            raise CrystalDesignError(f"calc_factory must be callable() -> ASE calculator, got {calc_factory!r}")
+        self.calc_factory, self.properties, self.relax, self.fmax, self.steps = calc_factory, props, relax, fmax, steps
+        self.relax_cell, self.eos_strain, self.eos_points = relax_cell, eos_strain, eos_points
+        self.eos_relax_steps = eos_relax_steps
+        calc = self._new_calculator()
+        self._calcs = {threading.get_ident(): calc}
+        self.description = calculator_description(calc)
+        self.name = name or f"ase:{type(calc).__name__}"
+
+    def _new_calculator(self):
+        try: calc = self.calc_factory()
+        except CrystalDesignError: raise
+        except Exception as e:
+            raise CrystalDesignError(f"the calculator factory {self.calc_factory} failed: {_one_line(e)}") from None
+        if not hasattr(calc, "get_potential_energy"):
+            raise CrystalDesignError(f"the calculator factory {self.calc_factory} returned a {type(calc).__name__}, "
+                                     f"not an ASE calculator")
+        return calc
+
+    def settings(self):
+        s = dict(self.description, factory=factory_description(self.calc_factory), properties=sorted(self.properties),
+                 relax=self.relax, relax_cell=self.relax_cell, fmax=self.fmax, steps=self.steps)
+        if "bulk_modulus" in self.properties:
+            s.update(eos_strain=self.eos_strain, eos_points=self.eos_points, eos_relax_steps=self.eos_relax_steps)
+        return s
+
+    def versions(self):
+        import ase
+        from importlib.metadata import PackageNotFoundError, version
+        pkg = self.description["module"].split(".")[0]
+        try: v = version(pkg)
+        except (PackageNotFoundError, ValueError): v = getattr(sys.modules.get(pkg), "__version__", "unknown")
+        return {"ase": ase.__version__, pkg: v}
+
+    def __getstate__(self): return {**self.__dict__, "_calcs": {}}    # calculators stay in their process
+
+# %% ../nbs/07a_oracles.ipynb #591c1d83
+@patch
+def calculator(self: ASECalculatorOracle):
+    "This thread's calculator, made on first use (an ASE calculator keeps per-call state: threads must not share one)."
+    tid = threading.get_ident()
+    if tid not in self._calcs: self._calcs[tid] = self._new_calculator()
+    return self._calcs[tid]
+
+@patch
+def _atoms(self: ASECalculatorOracle, s: Structure):
+    "An ASE Atoms of `s` with this thread's calculator attached."
+    from pymatgen.io.ase import AseAtomsAdaptor
+    atoms = AseAtomsAdaptor.get_atoms(s)
+    atoms.calc = self.calculator()
+    return atoms
+
+# %% ../nbs/07a_oracles.ipynb #35047fd1
+@patch
+def bulk_modulus_eos(self: ASECalculatorOracle, s: Structure) -> dict:
+    "E(V) around `s` with this calculator: B in GPa, V0 in A^3, and the volumes (A^3) and energies (eV) fitted."
+    vols, ens = [], []
+    for f in np.linspace(1 - self.eos_strain, 1 + self.eos_strain, self.eos_points):
+        si = s.copy()
+        si.scale_lattice(s.volume * f)
+        atoms = self._atoms(si)
+        if self.eos_relax_steps: _ase_relax(atoms, self.fmax, self.eos_relax_steps, relax_cell=False)
+        vols.append(float(atoms.get_volume()))
+        ens.append(float(atoms.get_potential_energy()))
+    v0, e0, b = eos_bulk_modulus(vols, ens)
+    return dict(bulk_modulus_gpa=b, eos_v0_ang3=v0, eos_volumes_ang3=vols, eos_energies_ev=ens)
+
+# %% ../nbs/07a_oracles.ipynb #45627aae
+@patch
+def _evaluate_one(self: ASECalculatorOracle, s: Structure) -> Evaluation:
+    "Energy after the optional relaxation, and the bulk modulus when asked; calculator errors become results."
+    from pymatgen.io.ase import AseAtomsAdaptor
+    extra, status, msg = {}, "ok", ""
+    try:
+        atoms = self._atoms(s)
+        if self.relax:
+            extra["unrelaxed_energy_per_atom_ev"] = float(atoms.get_potential_energy()) / len(atoms)
+            conv, nsteps, fmax = _ase_relax(atoms, self.fmax, self.steps, self.relax_cell)
+            s = AseAtomsAdaptor.get_structure(atoms)
+            extra.update(relaxed_structure=s.as_dict(), relax_steps=nsteps, relax_fmax=fmax, relax_converged=conv,
+                         forces_ev_ang=np.asarray(atoms.get_forces()).round(5).tolist())
+            if not conv:
+                status, msg = "relax_not_converged", f"FIRE stopped at {nsteps} steps with fmax {fmax:.3f} eV/A"
+        e = float(atoms.get_potential_energy())
+        if not np.isfinite(e): raise FloatingPointError(f"the calculator returned the energy {e}")
+    except Exception as err:
+        return Evaluation(status="calculator_error", message=_one_line(err), extra=extra)
+    ev = Evaluation(status=status, message=msg, total_energy_ev=e, energy_per_atom_ev=e / len(atoms),
+                    density_g_cm3=float(s.density), extra=extra)
+    if "bulk_modulus" in self.properties and ev.ok:
+        try:
+            fit = self.bulk_modulus_eos(s)
+            ev.bulk_modulus_gpa = fit.pop("bulk_modulus_gpa")
+            ev.extra.update(fit)
+        except Exception as err:
+            ev.status, ev.message = "calculator_error", f"E(V): {_one_line(err)}"
+    return ev
+
+# %% ../nbs/07a_oracles.ipynb #fbd8da58
+ORACLES: dict = {}   # name -> Oracle class, callable(**options) -> Oracle, or "module:attr" imported on first use
+
+def register_oracle(name: str,               # what --oracle, design(oracle=) and CrystalDesign-v0's oracle= accept
+                    factory,                 # Oracle class, callable(**options) -> Oracle, or "module:attr"
+                    replace: bool = False):  # replace another factory already registered under `name`
+    "Register an oracle factory under `name`."
+    if not isinstance(name, str) or not name or ":" in name or name == "model":
+        raise CrystalDesignError(f"an oracle name must be a non-empty string without ':' (ase: is reserved) and not "
+                                 f"'model', got {name!r}")
+    if isinstance(factory, str): ImportedFactory.parse(factory, "registered oracle")
+    elif not callable(factory): raise CrystalDesignError(f"oracle factory must be callable, got {factory!r}")
+    if name in ORACLES and ORACLES[name] != factory and not replace:
+        raise CrystalDesignError(f"oracle {name!r} is already registered ({ORACLES[name]}); pass replace=True")
+    ORACLES[name] = factory
+
+register_oracle("density", DensityOracle)
+register_oracle("chgnet", CHGNetOracle)
+register_oracle("bandgap", "crystal_design.bandgap:BandGapOracle")
+register_oracle("gpaw", "crystal_design.dft.gpaw:GPAWOracle")
+register_oracle("qe", "crystal_design.dft.espresso:QEOracle")
+register_oracle("dft", "crystal_design.dft.gpaw:GPAWOracle")      # the default DFT engine on CPUs
+
+# %% ../nbs/07a_oracles.ipynb #1dfda4e6
+def _factory(spec: str):
+    "(factory, leading args) of a registered name or 'ase:MODULE:FACTORY'."
+    if not isinstance(spec, str): raise CrystalDesignError(f"an oracle is named by a string, got {spec!r}")
+    if spec.startswith("ase:"):
+        calc = ImportedFactory.parse(spec[4:], "calculator factory (ase:MODULE:FACTORY)")
+        if not callable(calc.resolve()): raise CrystalDesignError(f"{spec!r} is not callable")
+        return ASECalculatorOracle, (calc,)
+    if spec not in ORACLES:
+        raise CrystalDesignError(f"unknown oracle {spec!r}; choose one of {', '.join(ORACLES)}, "
+                                 f"or ase:MODULE:FACTORY (an ASE calculator, e.g. ase:ase.calculators.emt:EMT)")
+    f = ORACLES[spec]
+    return (ImportedFactory.parse(f).resolve() if isinstance(f, str) else f), ()
+
+def get_oracle(spec,                  # registered name, 'ase:MODULE:FACTORY', or an Oracle (returned as is)
+               strict: bool = True,   # options the oracle does not name are an error (else left out)
+               **options) -> Oracle:  # constructor options, e.g. relax=True, bulk_modulus=True, timeout_s=300
+    "An oracle from the registry (or an ASE calculator) with `options`; `relax` wraps in CHGNet + FIRE if it has none."
+    import inspect
+    if isinstance(spec, Oracle):
+        if options and strict: raise CrystalDesignError(f"options {sorted(options)} given with an Oracle instance")
+        return spec
+    factory, args = _factory(spec)
+    try: params = inspect.signature(factory).parameters
+    except (TypeError, ValueError): params = None          # a signature Python cannot read: assume **options
+    named = {k for k, p in (params or {}).items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    takes_any = params is None or any(p.kind == p.VAR_KEYWORD for p in params.values())
+    relax = bool(options.pop("relax", False))
+    wrap = relax and "relax" not in named
+    if relax and not wrap: options["relax"] = True
+    unknown = sorted(set(options) - named)
+    if unknown and strict and not takes_any:
+        raise CrystalDesignError(f"the {spec} oracle takes no option {', '.join(unknown)} (it takes "
+                                 f"{', '.join(sorted(named)) or 'none'})")
+    if not strict: options = {k: v for k, v in options.items() if k in named}
+    o = factory(*args, **options)
+    if not isinstance(o, Oracle):
+        raise CrystalDesignError(f"oracle {spec!r} was made as a {type(o).__name__}, not an Oracle")
+    return RelaxedOracle(o) if wrap else o
+
+def oracle_properties(spec) -> tuple:
+    "What an oracle can compute: its class's `properties` (nothing loaded), else those of an instance."
+    if isinstance(spec, Oracle): return tuple(spec.properties)
+    factory, _ = _factory(spec)
+    props = getattr(factory, "properties", None)
+    return tuple(props) if isinstance(props, (tuple, list)) else tuple(get_oracle(spec).properties)
+
+# %% ../nbs/07a_oracles.ipynb #6df53712
+def oracle_for(spec,          # registered name, 'ase:MODULE:FACTORY', or an Oracle (returned as is)
+               prop: str      # the property to compute: band_gap, density, bulk_modulus, ...
+              ) -> Oracle:
+    "The oracle `spec` set up to compute `prop` (E(V) for bulk_modulus; an ASE calculator relaxes first)."
+    if isinstance(spec, Oracle): o = spec
+    elif isinstance(spec, str) and spec.startswith("ase:"):
+        o = get_oracle(spec, relax=prop in ("bulk_modulus", "density"), bulk_modulus=prop == "bulk_modulus")
+    else: o = get_oracle(spec, strict=False, bulk_modulus=prop == "bulk_modulus")
+    o.check_property(prop)
+    return o
