@@ -104,7 +104,7 @@ def rollout(skeleton: str = "Rb3ScF6", episodes: int = 64, vocab: str = "paper00
 
 # %% ../nbs/16_cli.ipynb #8a7c22e4
 def make_oracle(name: str, relax: bool = False, preset: str = "paper", mpi: int = 1, timeout_s: float = 720, pseudo_dir=None,
-                formation_energy: bool = False, afm: bool = False):
+                formation_energy: bool = False, afm: bool = False, device: str = "cpu", launcher: str | None = None):
     """An oracle by CLI name (`oracles.ORACLES`) or ase:MODULE:FACTORY; `relax`: the oracle's own relaxation
     (chgnet, ase:) or CHGNet + FIRE first; `formation_energy` for gpaw."""
     import math
@@ -114,13 +114,18 @@ def make_oracle(name: str, relax: bool = False, preset: str = "paper", mpi: int 
     if afm and name not in ("gpaw", "dft"): raise CrystalDesignError(f"--afm is a GPAW option: use --oracle gpaw, not {name!r}")
     if formation_energy and name not in ("gpaw", "dft"):
         raise CrystalDesignError(f"--formation-energy needs elemental reference energies from the same engine: use --oracle gpaw, not {name!r}")
+    if launcher is not None and name != "qe":
+        raise CrystalDesignError(f"--launcher is a Quantum Espresso option: use --oracle qe, not {name!r}")
+    from crystal_design.core import resolve_device
+    resolve_device(device)                                # an unusable device: one line before any work
     from crystal_design.oracles import get_oracle        # the one registry of oracles, and ase:MODULE:FACTORY
     return get_oracle(name, strict=False, relax=relax, preset=preset, mpi=mpi, timeout_s=timeout_s,
-                      pseudo_dir=pseudo_dir, formation_energy=formation_energy, afm=afm)
+                      pseudo_dir=pseudo_dir, formation_energy=formation_energy, afm=afm, device=device,
+                      launcher=launcher)
 
 def evaluate_files(files, oracle="density", relax=False, workers=1, scheduler=None, store=None, preset="paper",
                    mpi: int = 1, timeout_s: float = 720, pseudo_dir=None, progress: bool = True, formation_energy: bool = False,
-                   afm: bool = False):
+                   afm: bool = False, device: str = "cpu", launcher: str | None = None):
     "Evaluate structure files with an oracle through the evaluation store; returns [(file, structure, Evaluation)]."
     from crystal_design.data import read_structure
     from crystal_design.store import DaskExecutor, EvaluationStore, LocalExecutor, SerialExecutor
@@ -128,7 +133,13 @@ def evaluate_files(files, oracle="density", relax=False, workers=1, scheduler=No
     if not files: raise CrystalDesignError("no structure files given: pass one or more CIF (or POSCAR/JSON) paths")
     if workers < 1: raise CrystalDesignError(f"--workers must be >= 1, got {workers}")
     structures = [read_structure(f) for f in files]          # every file is checked before any work starts
-    orc = make_oracle(oracle, relax, preset, mpi, timeout_s, pseudo_dir, formation_energy, afm)
+    orc = make_oracle(oracle, relax, preset, mpi, timeout_s, pseudo_dir, formation_energy, afm, device, launcher)
+    pseudos = getattr(getattr(orc, "inner", orc), "pseudos", None)
+    if pseudo_dir is not None and pseudos is not None:     # a folder the user named must hold every element
+        lacking = pseudos.missing(sorted({el.symbol for s in structures for el in s.composition.elements}))
+        if lacking:
+            raise CrystalDesignError(f"pseudopotential folder {pseudo_dir} has no file for {', '.join(lacking)} "
+                                     f"(needed by the given structures): add them, or use an SSSP folder")
     st = EvaluationStore(store)
     from crystal_design.store import ThreadExecutor
     dft = oracle in ("gpaw", "qe") and not relax         # engine runs in child processes: threads suffice
@@ -221,6 +232,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--preset", default="paper", help="DFT settings preset: paper or converged")
     e.add_argument("--mpi", type=int, default=1, help="MPI processes per DFT run")
     e.add_argument("--timeout", type=float, default=720, help="wall-time limit per DFT run, seconds")
+    e.add_argument("--launcher", default=None, help="qe: MPI launcher template, e.g. 'srun -n {n}' or 'mpirun -np {n}' "
+                   "({n} = --mpi); default: $ASE_ESPRESSO_COMMAND's launcher, else OpenMPI's mpirun here")
+    e.add_argument("--device", default="cpu", help="where CHGNet and the band-gap model run: cpu, cuda, cuda:N or mps")
     e.add_argument("--pseudo-dir", default=None, help="QE pseudopotential folder (e.g. SSSP 1.3); default: offline ld1.x PAW files")
     e.add_argument("--formation-energy", action="store_true", help="gpaw: formation energy per atom from elemental reference states (computed once, stored)")
     e.add_argument("--afm", action="store_true", help="gpaw: start spin-polarised from an antiferromagnetic guess in a cell "
@@ -376,7 +390,8 @@ def _run(args, argv, stdout) -> int:
             res = evaluate_files(args.files, args.oracle, args.relax, args.workers, args.scheduler, args.store,
                                  args.preset, args.mpi, args.timeout, args.pseudo_dir,
                                  progress=not (args.no_progress or args.json or args.quiet),
-                                 formation_energy=args.formation_energy, afm=args.afm)
+                                 formation_energy=args.formation_energy, afm=args.afm, device=args.device,
+                                 launcher=args.launcher)
             for f, s, ev in res:
                 d = {k: v for k, v in ev.to_dict().items() if k != "extra" and v not in (None, [], {}, "")}
                 d = {"file": str(f), "formula": s.composition.reduced_formula, **d}

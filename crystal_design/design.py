@@ -40,7 +40,7 @@ def _offering(prop: str) -> list[str]:
     return names + (["ase:MODULE:FACTORY"] if prop in ASECalculatorOracle.properties else [])
 
 def design_oracle(name, task: Task, relax_before_dft: bool = True, dft_timeout_s: float = 720, pseudo_dir=None,
-                  mpi: int = 1):
+                  mpi: int = 1, device: str = "cpu"):  # device: where CHGNet / the band-gap model run
     """The reward oracle for a task (None = density on tensors): `model`, a registered name, ase:MODULE:FACTORY or an
     Oracle; DFT engines get the design's settings (`mpi` ranks for GPAW), others are set up by `oracles.oracle_for`."""
     from crystal_design.oracles import ORACLES, Oracle, RelaxedOracle, oracle_for, oracle_properties
@@ -53,7 +53,7 @@ def design_oracle(name, task: Task, relax_before_dft: bool = True, dft_timeout_s
                           f"oracles that do: {', '.join(_offering(task.prop))}")
     if isinstance(name, Oracle): return name
     if name == "density": return None
-    if name not in ("gpaw", "dft", "qe"): return oracle_for(name, task.prop)   # ase: relaxes with its calculator
+    if name not in ("gpaw", "dft", "qe"): return oracle_for(name, task.prop, device)   # ase: relaxes with its calculator
     if name in ("gpaw", "dft"):
         from crystal_design.dft.gpaw import GPAWOracle
         o = GPAWOracle(relax_steps=0, bulk_modulus=task.prop == "bulk_modulus", timeout_s=dft_timeout_s, mpi=mpi)
@@ -281,7 +281,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
     voc = get_vocabulary(vocab)
     if allowed: voc.encode(list(allowed))
     sks = _skeletons(skeleton)
-    orc = design_oracle(oracle, task, dft_timeout_s=dft_timeout_s, pseudo_dir=pseudo_dir)
+    orc = design_oracle(oracle, task, dft_timeout_s=dft_timeout_s, pseudo_dir=pseudo_dir, device=device)
     if verify_top:      # fail before training when the verifying engine is missing or cannot compute the property
         import os             # GPAW's k-point parallelism: 2 ranks run a 10-atom design 2.8x faster than 1 (77 vs 215 s here)
         vorc = design_oracle(verify_engine, task, relax_before_dft=False, dft_timeout_s=verify_timeout_s, pseudo_dir=pseudo_dir,

@@ -19,7 +19,7 @@ import numpy as np
 from fastcore.basics import patch
 from pymatgen.core import Structure
 
-from .core import CrystalDesignError, TargetError, EV_PER_ANG3_TO_GPA
+from .core import CrystalDesignError, TargetError, EV_PER_ANG3_TO_GPA, resolve_device
 
 # %% auto #0
 __all__ = ['FAILURES', 'PROPERTY_FIELDS', 'ASE_PROPERTIES', 'ORACLES', 'Evaluation', 'settings_hash', 'min_distance_ang',
@@ -151,15 +151,15 @@ def _chgnet(model_name: str = "0.3.0", device: str = "cpu"):  # device: cpu, cud
 
 _local = threading.local()
 
-def _chgnet_calculator(model_name: str = "0.3.0"):
+def _chgnet_calculator(model_name: str = "0.3.0", device: str = "cpu"):
     "One ASE calculator per thread and model (an ASE calculator holds per-call state, so threads must not share one)."
     import contextlib, io
     from chgnet.model import CHGNetCalculator
     cache = _local.__dict__.setdefault("calculators", {})
-    if model_name not in cache:
+    if (model_name, device) not in cache:
         with contextlib.redirect_stdout(io.StringIO()):
-            cache[model_name] = CHGNetCalculator(model=_chgnet(model_name), use_device="cpu")
-    return cache[model_name]
+            cache[model_name, device] = CHGNetCalculator(model=_chgnet(model_name, device), use_device=str(device))
+    return cache[model_name, device]
 
 def _ase_relax(atoms, fmax: float, steps: int, relax_cell: bool):
     "FIRE relaxation of an ASE Atoms with its calculator; returns (converged, n_steps, final fmax)."
@@ -188,10 +188,11 @@ class CHGNetOracle(Oracle):
 
     def __init__(self, model: str = "0.3.0", relax: bool = False, relax_cell: bool = True, fmax: float = 0.1,
                  steps: int = 500, bulk_modulus: bool = False, eos_strain: float = 0.06, eos_points: int = 5,
-                 eos_relax_steps: int = 50):
+                 eos_relax_steps: int = 50, device: str = "cpu"):  # device: where CHGNet runs (cpu, cuda, mps)
         if fmax <= 0 or steps < 0: raise CrystalDesignError(f"fmax must be > 0 and steps >= 0, got {fmax}, {steps}")
         if eos_points < 5: raise CrystalDesignError(f"an E(V) fit needs >= 5 volumes, got {eos_points}")
         self.model, self.relax, self.relax_cell, self.fmax, self.steps = model, relax, relax_cell, fmax, steps
+        self.device = str(resolve_device(device))      # not in settings(): the device does not change the result
         self.bulk_modulus, self.eos_strain, self.eos_points, self.eos_relax_steps = bulk_modulus, eos_strain, eos_points, eos_relax_steps
 
     def settings(self):
@@ -206,7 +207,7 @@ class CHGNetOracle(Oracle):
     def _atoms(self, s: Structure):
         from pymatgen.io.ase import AseAtomsAdaptor
         atoms = AseAtomsAdaptor.get_atoms(s)
-        atoms.calc = _chgnet_calculator(self.model)
+        atoms.calc = _chgnet_calculator(self.model, self.device)
         return atoms
 
     def relax_structure(self, s: Structure):
@@ -224,7 +225,7 @@ class CHGNetOracle(Oracle):
             if not conv: status, msg = "relax_not_converged", f"FIRE stopped at {nsteps} steps with fmax {fmax:.3f} eV/A"
         with warnings.catch_warnings():        # forces and stress are autograd derivatives: no torch.no_grad here
             warnings.simplefilter("ignore")
-            p = _chgnet(self.model).predict_structure(s, task="efs")
+            p = _chgnet(self.model, self.device).predict_structure(s, task="efs")
         e_atom = float(p["e"])
         extra.update(forces_ev_ang=np.asarray(p["f"]).round(5).tolist(), stress_gpa=np.asarray(p["s"]).round(4).tolist())
         ev = Evaluation(status=status, message=msg, energy_per_atom_ev=e_atom, total_energy_ev=e_atom * len(s),
@@ -510,13 +511,14 @@ def oracle_properties(spec) -> tuple:
     return tuple(props) if isinstance(props, (tuple, list)) else tuple(get_oracle(spec).properties)
 
 # %% ../nbs/07a_oracles.ipynb #6df53712
-def oracle_for(spec,          # registered name, 'ase:MODULE:FACTORY', or an Oracle (returned as is)
-               prop: str      # the property to compute: band_gap, density, bulk_modulus, ...
+def oracle_for(spec,               # registered name, 'ase:MODULE:FACTORY', or an Oracle (returned as is)
+               prop: str,          # the property to compute: band_gap, density, bulk_modulus, ...
+               device: str = "cpu" # where a network oracle runs (CHGNet, the band-gap model); others ignore it
               ) -> Oracle:
     "The oracle `spec` set up to compute `prop` (E(V) for bulk_modulus; an ASE calculator relaxes first)."
     if isinstance(spec, Oracle): o = spec
     elif isinstance(spec, str) and spec.startswith("ase:"):
         o = get_oracle(spec, relax=prop in ("bulk_modulus", "density"), bulk_modulus=prop == "bulk_modulus")
-    else: o = get_oracle(spec, strict=False, bulk_modulus=prop == "bulk_modulus")
+    else: o = get_oracle(spec, strict=False, bulk_modulus=prop == "bulk_modulus", device=device)
     o.check_property(prop)
     return o

@@ -49,6 +49,8 @@ def make_inputs(d: Path, checkpoint: Path | None = None):
     (d / "close.cif").write_text(CELL + "Na1 Na 0 0 0 1\nCl1 Cl 0.02 0 0 1\n")
     (d / "empty.cif").write_text("")
     (d / "POSCAR").write_text(POSCAR_COLLINEAR)
+    (d / "pseudos_na").mkdir(exist_ok=True)
+    (d / "pseudos_na" / "na_pbe_v1.5.uspp.F.UPF").write_text("<UPF version=\"2.0.1\">\n</UPF>\n")
     (d / "bad_key.yaml").write_text("episodes: 64\nepisods: 128\n")
     (d / "list.yaml").write_text("- episodes\n- 64\n")
     (d / "not_a_store.sqlite").write_text("this is a text file, not SQLite\n" * 20)
@@ -107,6 +109,11 @@ CASES = [
     ("csp --budget 0", "csp", ["--budget", "0", "--out", "c2", "--no-progress"], "--budget must be >= 1"),
     ("csp unknown element", "csp", ["--composition", "Xx2O3", "--out", "c3", "--no-progress"], "Xx2O3"),
     ("csp --out ~ --overwrite", "csp", ["--out", "~", "--overwrite", "--no-progress"], "home directory"),
+    ("qe --pseudo-dir without Cl", "evaluate", ["nacl.cif", "--oracle", "qe", "--pseudo-dir", "pseudos_na", *EV],
+     "has no file for Cl"),
+    ("evaluate --device tpu", "evaluate", ["nacl.cif", "--device", "tpu", *EV], "unknown device 'tpu'"),
+    ("--launcher with gpaw", "evaluate", ["nacl.cif", "--oracle", "gpaw", "--launcher", "srun -n {n}", *EV],
+     "--launcher is a Quantum Espresso option"),
     ("--device tpu", "design", ["--device", "tpu", "--no-progress"], "unknown device 'tpu'"),
     ("--config key that is no option", "design", ["--config", "bad_key.yaml", "--no-progress"], "config key 'episods'"),
     ("--config file missing", "rollout", ["--config", "nope.yaml", "--no-progress"], "does not exist"),
