@@ -22,7 +22,7 @@ import torch
 warnings.filterwarnings("ignore")
 
 from crystal_design.bandgap import BandGapOracle
-from crystal_design.cli import load_skeleton
+from crystal_design.graphs import load_skeleton
 from crystal_design.design import default_agent_config
 from crystal_design.env import BatchDesignEnv, CrystalDesignEnv
 from crystal_design.graphs import GraphPool

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import warnings
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,38 +17,15 @@ from pathlib import Path
 import torch
 
 import crystal_design
-from .core import (CrystalDesignError, SkeletonError, begin_run, finish_run, run_params,
+from .core import (CrystalDesignError, begin_run, finish_run, git_sha, run_params,  # noqa: F401
                                  seed_everything)
+from .graphs import load_skeleton  # noqa: F401  (here before: re-exported for older code)
 
 # %% auto #0
-__all__ = ['load_skeleton', 'git_sha', 'rollout', 'make_oracle', 'evaluate_files', 'command_function', 'flag_params',
-           'load_config', 'explicit_options', 'main']
+__all__ = ['rollout', 'make_oracle', 'evaluate_files', 'command_function', 'flag_params', 'load_config', 'explicit_options',
+           'main']
 
 # %% ../nbs/16_cli.ipynb #c245ca81
-def load_skeleton(spec: str):
-    "A Skeleton from a built-in name, a CIF path, or 'mp20:ROW' (row of the MP-20 train split)."
-    from crystal_design.data import PROTOTYPES, mp20_crystals, prototype_structure, read_structure, structure_from_cif
-    from crystal_design.graphs import Skeleton
-    if spec in PROTOTYPES: return Skeleton.from_structure(prototype_structure(spec), spec)
-    if spec.startswith("mp20:"):
-        try: row = int(spec[5:])
-        except ValueError: raise SkeletonError(f"MP-20 row must be an integer, got {spec!r}") from None
-        df = mp20_crystals()          # the QE-labelled file, else CDVAE's public train.csv (same rows)
-        if not 0 <= row < len(df): raise SkeletonError(f"MP-20 row {row} outside 0..{len(df)-1}")
-        return Skeleton.from_structure(structure_from_cif(df.cif[row], f"MP-20 row {row}"),
-                                       f"mp20-{row}-{df.formula[row]}")
-    if spec.lower().endswith((".cif", ".vasp", ".json")) or os.path.sep in spec:
-        return Skeleton.from_structure(read_structure(spec), Path(spec).stem)
-    raise SkeletonError(f"unknown skeleton {spec!r}: use a built-in ({', '.join(sorted(PROTOTYPES))}), "
-                        "a CIF path, or mp20:ROW")
-
-def git_sha() -> str | None:
-    "Git commit of the package source, when it is a git checkout."
-    try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(crystal_design.__file__).parent,
-                              capture_output=True, text=True, timeout=5).stdout.strip() or None
-    except Exception: return None
-
 def rollout(skeleton: str = "Rb3ScF6", episodes: int = 64, vocab: str = "paper001", allowed=None,
             max_distinct: int | None = 5, seed: int = 0, out=None, overwrite: bool = False,
             progress: bool = True) -> Path:

@@ -17,7 +17,7 @@ __all__ = ['DATA_ENV', 'CACHE_ENV', 'RY_TO_EV', 'HARTREE_TO_EV', 'BOHR_TO_ANG', 
            'CrystalDesignError', 'DataError', 'ChecksumError', 'SkeletonError', 'StructureError', 'ElementError',
            'TargetError', 'ActionError', 'data_dir', 'cache_dir', 'repo_root', 'repo_runs_dir', 'repo_relative',
            'seed_everything', 'set_threads', 'tune_allocator', 'resolve_device', 'atomic_write', 'begin_run',
-           'run_params', 'finish_run']
+           'run_params', 'git_sha', 'finish_run']
 
 # %% ../nbs/00_core.ipynb #5112f9cc
 class CrystalDesignError(Exception):
@@ -237,6 +237,16 @@ def run_params(values: dict, skip=("out", "overwrite", "progress", "resume")) ->
         if isinstance(v, dict): return {str(k): plain(x) for k, x in v.items()}
         return v.item() if hasattr(v, "item") else str(v)
     return {k: plain(v) for k, v in values.items() if k not in skip}
+
+# %% ../nbs/00_core.ipynb #96da72f5
+def git_sha() -> str | None:
+    "Git commit of the package source, when it is a git checkout."
+    import subprocess
+    import crystal_design
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(crystal_design.__file__).parent,
+                              capture_output=True, text=True, timeout=5).stdout.strip() or None
+    except Exception: return None
 
 # %% ../nbs/00_core.ipynb #73adcb81
 def finish_run(tmp, out) -> Path:

@@ -14,7 +14,8 @@ from pymatgen.core import Lattice, Structure
 from .core import SkeletonError
 
 # %% auto #0
-__all__ = ['CrystalGraph', 'gaussian_expansion', 'radius_graph', 'crystalnn_graph', 'Skeleton', 'GraphBatch', 'GraphPool']
+__all__ = ['CrystalGraph', 'gaussian_expansion', 'radius_graph', 'crystalnn_graph', 'Skeleton', 'load_skeleton', 'GraphBatch',
+           'GraphPool']
 
 # %% ../nbs/03_graphs.ipynb #5a3febd8
 @dataclass
@@ -213,6 +214,26 @@ class Skeleton:
             else: raise SkeletonError(f"graph method must be 'radius' or 'crystalnn', got {method!r}")
             self._graphs[key] = g
         return self._graphs[key]
+
+# %% ../nbs/03_graphs.ipynb #e2ff3c5e
+def load_skeleton(spec: str  # built-in name, structure file path, or 'mp20:ROW'
+                 ) -> Skeleton:
+    "A Skeleton from a built-in name, a CIF path, or 'mp20:ROW' (row of the MP-20 train split)."
+    import os
+    from pathlib import Path
+    from crystal_design.data import PROTOTYPES, mp20_crystals, prototype_structure, read_structure, structure_from_cif
+    if spec in PROTOTYPES: return Skeleton.from_structure(prototype_structure(spec), spec)
+    if spec.startswith("mp20:"):
+        try: row = int(spec[5:])
+        except ValueError: raise SkeletonError(f"MP-20 row must be an integer, got {spec!r}") from None
+        df = mp20_crystals()          # the QE-labelled file, else CDVAE's public train.csv (same rows)
+        if not 0 <= row < len(df): raise SkeletonError(f"MP-20 row {row} outside 0..{len(df)-1}")
+        return Skeleton.from_structure(structure_from_cif(df.cif[row], f"MP-20 row {row}"),
+                                       f"mp20-{row}-{df.formula[row]}")
+    if spec.lower().endswith((".cif", ".vasp", ".json")) or os.path.sep in spec:
+        return Skeleton.from_structure(read_structure(spec), Path(spec).stem)
+    raise SkeletonError(f"unknown skeleton {spec!r}: use a built-in ({', '.join(sorted(PROTOTYPES))}), "
+                        "a CIF path, or mp20:ROW")
 
 # %% ../nbs/03_graphs.ipynb #71bc5b2d
 @dataclass

@@ -114,7 +114,7 @@ def test_every_downloadable_file_is_pinned_and_the_held_ones_match(data_dir):
 
 def test_mp20_skeleton_falls_back_to_the_public_train_csv(data_dir, tmp_path, isolated_cache, monkeypatch):
     import pandas as pd
-    from crystal_design.cli import load_skeleton
+    from crystal_design.graphs import load_skeleton
     qe = pd.read_csv(data_dir / "mp_20" / "train_qe.csv.gz").head(5)
     upstream = tmp_path / "train.csv"                  # CDVAE's columns, same rows as the QE file
     pd.DataFrame({"material_id": [f"mp-{i}" for i in range(5)], "formation_energy_per_atom": 0.0, "band_gap": 0.0,

@@ -2,7 +2,7 @@
 usage: python reassess.py RUN_DIR [RUN_DIR ...]   (prints one JSON line per run)"""
 import json, sys, time, pathlib
 import pandas as pd
-from crystal_design.cli import load_skeleton
+from crystal_design.graphs import load_skeleton
 from crystal_design.stability import assess_stability
 from crystal_design.store import EvaluationStore
 for d in map(pathlib.Path, sys.argv[1:]):
