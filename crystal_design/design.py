@@ -283,7 +283,7 @@ def distinct_candidates(df, structure_of, n: int, error_step: float = 0.1) -> tu
 UNITS = {"band_gap": "eV", "density": "g/cm^3", "bulk_modulus": "GPa"}
 
 def _skeletons(spec: str):
-    from crystal_design.cli import load_skeleton
+    from crystal_design.graphs import load_skeleton
     parts = [p.strip() for p in str(spec).split(",") if p.strip()]
     if not parts: raise CrystalDesignError("no skeleton given")
     return [load_skeleton(p) for p in parts]
@@ -304,7 +304,7 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
     exp(-max(0, E_hull - stability_tau)/stability_sigma) after a short CHGNet relaxation (`stability.StabilityReward`).
     `oracle`: model, a registered name (`oracles.ORACLES`), ase:MODULE:FACTORY (an ASE calculator) or an Oracle."""
     params = run_params(locals())                # recorded in config.json: `--config` replays the run
-    from crystal_design.cli import git_sha
+    from crystal_design.core import git_sha
     from crystal_design.elements import get_vocabulary
     from crystal_design.env import BatchDesignEnv
     from crystal_design.online import AGENTS, EpisodeScorer, make_agent
