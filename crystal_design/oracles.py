@@ -23,9 +23,9 @@ from .core import CrystalDesignError, TargetError, EV_PER_ANG3_TO_GPA, resolve_d
 
 # %% auto #0
 __all__ = ['FAILURES', 'PROPERTY_FIELDS', 'ASE_PROPERTIES', 'ORACLES', 'Evaluation', 'settings_hash', 'min_distance_ang',
-           'Oracle', 'DensityOracle', 'eos_bulk_modulus', 'CHGNetOracle', 'RelaxedOracle', 'ImportedFactory',
-           'calculator_description', 'factory_description', 'ASECalculatorOracle', 'register_oracle', 'get_oracle',
-           'oracle_properties', 'oracle_for']
+           'Oracle', 'DensityOracle', 'eos_bulk_modulus', 'ev_points', 'CHGNetOracle', 'RelaxedOracle',
+           'ImportedFactory', 'calculator_description', 'factory_description', 'ASECalculatorOracle', 'register_oracle',
+           'get_oracle', 'oracle_properties', 'oracle_for']
 
 # %% ../nbs/07a_oracles.ipynb #31a97b99
 FAILURES = {
@@ -184,6 +184,25 @@ def eos_bulk_modulus(volumes_ang3, energies_ev, eos: str = "birchmurnaghan"):
         v0, e0, b = EquationOfState(np.asarray(volumes_ang3), np.asarray(energies_ev), eos=eos).fit()
     return float(v0), float(e0), float(b * EV_PER_ANG3_TO_GPA)
 
+def ev_points(s: Structure,      # the crystal at the centre of the E(V) curve
+              atoms_of,          # Structure -> ASE Atoms with a calculator attached
+              strain: float,     # the volumes span (1 ± strain) × V(s)
+              points: int,       # number of volumes
+              fmax: float,       # force tolerance of the fixed-cell relaxation at each volume, eV/A
+              relax_steps: int,  # FIRE steps at each volume (0: none)
+             ) -> tuple[list, list]:
+    """Volumes (A^3) and energies (eV) of `s` scaled isotropically, each relaxed at fixed cell: the E(V) of a
+    bulk modulus."""
+    vols, ens = [], []
+    for f in np.linspace(1 - strain, 1 + strain, points):
+        si = s.copy()
+        si.scale_lattice(s.volume * f)
+        atoms = atoms_of(si)
+        if relax_steps: _ase_relax(atoms, fmax, relax_steps, relax_cell=False)
+        vols.append(float(atoms.get_volume()))
+        ens.append(float(atoms.get_potential_energy()))
+    return vols, ens
+
 class CHGNetOracle(Oracle):
     "Pretrained CHGNet: energy/forces/stress, optional FIRE relaxation, optional bulk modulus from E(V)."
     name = "chgnet"
@@ -237,14 +256,7 @@ class CHGNetOracle(Oracle):
         ev = Evaluation(status=status, message=msg, energy_per_atom_ev=e_atom, total_energy_ev=e_atom * len(s),
                         density_g_cm3=float(s.density), extra=extra)
         if self.bulk_modulus and status == "ok":
-            vols, ens = [], []
-            for f in np.linspace(1 - self.eos_strain, 1 + self.eos_strain, self.eos_points):
-                si = s.copy()
-                si.scale_lattice(s.volume * f)
-                atoms = self._atoms(si)
-                if self.eos_relax_steps: _ase_relax(atoms, self.fmax, self.eos_relax_steps, relax_cell=False)
-                vols.append(atoms.get_volume())
-                ens.append(float(atoms.get_potential_energy()))
+            vols, ens = ev_points(s, self._atoms, self.eos_strain, self.eos_points, self.fmax, self.eos_relax_steps)
             try:
                 v0, e0, b = eos_bulk_modulus(vols, ens)
                 ev.bulk_modulus_gpa = b
@@ -408,14 +420,7 @@ def _atoms(self: ASECalculatorOracle, s: Structure):
 @patch
 def bulk_modulus_eos(self: ASECalculatorOracle, s: Structure) -> dict:
     "E(V) around `s` with this calculator: B in GPa, V0 in A^3, and the volumes (A^3) and energies (eV) fitted."
-    vols, ens = [], []
-    for f in np.linspace(1 - self.eos_strain, 1 + self.eos_strain, self.eos_points):
-        si = s.copy()
-        si.scale_lattice(s.volume * f)
-        atoms = self._atoms(si)
-        if self.eos_relax_steps: _ase_relax(atoms, self.fmax, self.eos_relax_steps, relax_cell=False)
-        vols.append(float(atoms.get_volume()))
-        ens.append(float(atoms.get_potential_energy()))
+    vols, ens = ev_points(s, self._atoms, self.eos_strain, self.eos_points, self.fmax, self.eos_relax_steps)
     v0, e0, b = eos_bulk_modulus(vols, ens)
     return dict(bulk_modulus_gpa=b, eos_v0_ang3=v0, eos_volumes_ang3=vols, eos_energies_ev=ens)
 
