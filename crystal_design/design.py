@@ -351,13 +351,13 @@ def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str
         cfg = {**default_agent_config(algo, episodes, n_envs, n_sites, arch, seed), "device": device,
                **(agent_kw or {})}
         agent = make_agent(algo, env, scorer, **cfg)
-        logging.getLogger(__name__).info(f"training {algo} ({cfg.get('arch', arch)}) on "
-                                         f"{', '.join(k.name for k in sks)} for {episodes} episodes: "
-                                         f"{target} judged by {getattr(orc, 'name', oracle)}, seed {seed}")
         t_before, ep_before = 0.0, 0
         if resume is not None:          # time and episodes before the interruption count in the totals
             agent.load(resume)
             t_before, ep_before = (agent.history[-1]["seconds"] if agent.history else 0.0), agent.episodes
+        logging.getLogger(__name__).info(f"training {algo} ({cfg.get('arch', arch)}) on "
+                                         f"{', '.join(k.name for k in sks)} for {episodes} episodes: "
+                                         f"{target} judged by {getattr(orc, 'name', oracle)}, seed {seed}")
         agent.train(episodes, time_budget_s=time_budget_s, progress=progress, checkpoint=tmp/"checkpoint.pt",
                     checkpoint_every=max(episodes // 4, n_envs))
         if agent._stop:       # SIGTERM: keep the agent, write no results
