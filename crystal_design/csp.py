@@ -13,10 +13,11 @@ from pymatgen.core import Composition, Element, Lattice, Structure
 from .core import CrystalDesignError, begin_run, finish_run, run_params
 
 # %% auto #0
-__all__ = ['Y2O3_POTENTIAL', 'RLCSP_REFERENCE_EV_PER_ATOM', 'ENGINES', 'MOVES', 'POLICIES', 'IonicPotential', 'lammps_cell',
-           'Relaxed', 'IonicEngine', 'bixbyite_y2o3', 'ionic_reference_energy', 'matches_bixbyite', 'CHGNetEngine',
-           'make_engine', 'formula_units', 'random_structure', 'apply_move', 'MovePolicy', 'UniformPolicy', 'Reinforce',
-           'NPG', 'PPO', 'make_policy', 'CSPConfig', 'BasinHopping', 'run_csp', 'run_csp_many']
+__all__ = ['Y2O3_POTENTIAL', 'RLCSP_REFERENCE_EV_PER_ATOM', 'ENGINES', 'MOVES', 'POLICIES', 'IonicPotential',
+           'lammps_cell', 'Relaxed', 'IonicEngine', 'bixbyite_y2o3', 'ionic_reference_energy', 'matches_bixbyite',
+           'CHGNetEngine', 'make_engine', 'formula_units', 'random_structure', 'apply_move', 'MovePolicy',
+           'UniformPolicy', 'Reinforce', 'NPG', 'PPO', 'make_policy', 'CSPConfig', 'BasinHopping', 'run_csp',
+           'run_csp_many']
 
 # %% ../nbs/17_csp.ipynb #b69ac81c
 @dataclass

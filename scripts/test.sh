@@ -16,13 +16,13 @@ elapsed() { echo "($(( $(date +%s) - t_start )) s since start)"; }
 python scripts/data_skips.py || exit 1
 
 echo "== 1/5 notebooks clean, library and README in sync; style (ruff)"
-nbdev_export && nbdev_clean && python scripts/make_readme.py || exit 1
+python scripts/export.py || exit 1
 if ! git diff --exit-code --stat -- crystal_design nbs README.md; then
-  echo "FAIL: nbdev_export/nbdev_clean/make_readme changed tracked files: commit the synced, cleaned result"; exit 1
+  echo "FAIL: python scripts/export.py changed tracked files: commit the synced, cleaned result"; exit 1
 fi
 untracked=$(git status --porcelain --untracked-files=all -- crystal_design nbs | grep '^??' || true)
 if [ -n "$untracked" ]; then echo "FAIL: untracked generated files:"; echo "$untracked"; exit 1; fi
-python scripts/style_check.py || { echo "FAIL: style (fix the notebooks, then nbdev_export)"; exit 1; }
+python -m ruff check crystal_design || { echo "FAIL: ruff (fix the notebooks, then python scripts/export.py)"; exit 1; }
 
 echo "== 2/5 docs: every committed notebook page rendered and opened in headless Chromium $(elapsed)"
 python scripts/docs_check.py --no-screenshots > /tmp/docs_check.$$ 2>&1; rc=$?

@@ -24,8 +24,8 @@ from .core import (DIMER_BOND_ANG, NOBLE_GASES, Rung, add_bulk_modulus, climb, e
 from ..oracles import Evaluation, Oracle
 
 # %% auto #0
-__all__ = ['GPAW_INSTALL', 'GPAW_PRESETS', 'MAGNETIC', 'SPIN_REFERENCES', 'EngineNotInstalled', 'gpaw_available', 'gpaw_setups',
-           'afm_guess', 'magnetic_note', 'GPAWOracle', 'GPAWReference']
+__all__ = ['GPAW_INSTALL', 'GPAW_PRESETS', 'MAGNETIC', 'SPIN_REFERENCES', 'EngineNotInstalled', 'gpaw_available',
+           'gpaw_setups', 'afm_guess', 'magnetic_note', 'GPAWOracle', 'GPAWReference']
 
 # %% ../../nbs/07c_gpaw.ipynb #25d1d6a9
 class EngineNotInstalled(CrystalDesignError):
