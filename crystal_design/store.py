@@ -284,15 +284,18 @@ def _dask_client(address, timeout_s: float = 10):
         raise CrystalDesignError(f"cannot reach the dask scheduler at {address!r} within {timeout_s} s ({e}). "
                                  f"Start one (`dask scheduler`, `make_cluster`) and pass its tcp:// address.") from None
 
+def _local_cluster(workers: int, threads_per_worker: int):
+    "Dask worker processes on this machine (loopback only, no dashboard), each with `threads_per_worker` BLAS threads."
+    from distributed import LocalCluster
+    return LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker, processes=True, host="127.0.0.1",
+                        dashboard_address=None, env={"OMP_NUM_THREADS": str(threads_per_worker)})
+
 class DaskExecutor:
     "Run on the dask scheduler at `address` (tcp:// address or cluster; default: a local cluster of `workers`)."
     def __init__(self, address=None, workers: int = 2, threads_per_worker: int = 1, timeout_s: float = 10):
-        from distributed import LocalCluster
         self.cluster = None
         if address is None:
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker, processes=True,
-                                        host="127.0.0.1", dashboard_address=None,
-                                        env={"OMP_NUM_THREADS": str(threads_per_worker)})
+            self.cluster = _local_cluster(workers, threads_per_worker)
             address = self.cluster.scheduler_address
         self.client = _dask_client(address, timeout_s)
 
@@ -323,9 +326,7 @@ def make_cluster(kind: str = "local",          # "local" (this machine), "slurm"
     if kind == "local":
         batch = {**{k: v for k, v in dict(jobs=jobs, queue=queue, account=account).items() if v}, **jobqueue_kwargs}
         if batch: raise CrystalDesignError(f"a local cluster takes no batch-job options: {sorted(batch)}")
-        from distributed import LocalCluster
-        return LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker, processes=True, host="127.0.0.1",
-                            dashboard_address=None, env={"OMP_NUM_THREADS": str(threads_per_worker)})
+        return _local_cluster(workers, threads_per_worker)
     if kind not in _JOBQUEUE: raise CrystalDesignError(f"unknown cluster kind {kind!r}: use 'local', 'slurm' or 'pbs'")
     try: import dask_jobqueue
     except ImportError:
