@@ -17,8 +17,8 @@ from pathlib import Path
 import torch
 
 import crystal_design
-from .core import (CrystalDesignError, begin_run, finish_run, git_sha, run_params,  # noqa: F401
-                                 seed_everything)
+from .core import (CrystalDesignError, begin_run, finish_run, git_sha, json_default,  # noqa: F401
+                                 run_params, seed_everything)
 from .graphs import load_skeleton  # noqa: F401  (here before: re-exported for older code)
 
 # %% auto #0
@@ -362,9 +362,6 @@ def _run_kwargs(args, argv) -> dict:
     if args.quiet or args.json: kw["progress"] = False
     return kw
 
-def _to_json(x):
-    "JSON for numpy scalars, paths and the like in result summaries."
-    return x.item() if hasattr(x, "item") else str(x)
 
 def _run(args, argv, stdout) -> int:
     say = lambda *a, **k: print(*a, **k, file=stdout)
@@ -375,7 +372,7 @@ def _run(args, argv, stdout) -> int:
             res = command_function(args.command)(**kw)
         if args.command == "design":
             s = json.loads((res/"config.json").read_text())["summary"]
-            if args.json: return say(json.dumps({"command": "design", "out": str(res), **s}, default=_to_json)) or 0
+            if args.json: return say(json.dumps({"command": "design", "out": str(res), **s}, default=json_default)) or 0
             bv, target = s["best_valid"], kw.get("target", "band_gap=1.12")
             say(f"{s['episodes']} episodes, {s['distinct_designs']} distinct designs "
                 f"({s['valid_designs']} SMACT-valid) in "
@@ -399,7 +396,7 @@ def _run(args, argv, stdout) -> int:
                 f"(SMACT-valid {cfg['summary']['smact_valid_fraction']:.0%}) to {res}")
         elif args.command == "csp":
             if args.json: return say(json.dumps({"command": "csp", "out": str(kw["out"]), **res},
-                                                default=_to_json)) or 0
+                                                default=json_default)) or 0
             hit = (f"reached the target after {res['evals_to_hit']} relaxations" if res["hit"]
                    else "did not reach the target")
             say(f"{res['composition']}: best {res['best_energy_per_atom']:.6f} eV/atom ({res['best_n_atoms']} atoms, "
@@ -414,7 +411,7 @@ def _run(args, argv, stdout) -> int:
             for f, s, ev in res:
                 d = {k: v for k, v in ev.to_dict().items() if k != "extra" and v not in (None, [], {}, "")}
                 d = {"file": str(f), "formula": s.composition.reduced_formula, **d}
-                if args.json: say(json.dumps(d, default=_to_json))
+                if args.json: say(json.dumps(d, default=json_default))
                 else:
                     props = ", ".join(f"{k}={v:.4g}" for k, v in d.items()
                                       if k.endswith(("_ev", "_g_cm3", "_gpa")) and isinstance(v, float))

@@ -17,7 +17,7 @@ __all__ = ['DATA_ENV', 'CACHE_ENV', 'RY_TO_EV', 'HARTREE_TO_EV', 'BOHR_TO_ANG', 
            'RUN_MARK', 'CrystalDesignError', 'DataError', 'ChecksumError', 'SkeletonError', 'StructureError',
            'ElementError', 'TargetError', 'ActionError', 'data_dir', 'cache_dir', 'repo_root', 'repo_runs_dir',
            'repo_relative', 'seed_everything', 'set_threads', 'tune_allocator', 'resolve_device', 'atomic_write',
-           'begin_run', 'run_params', 'git_sha', 'finish_run']
+           'begin_run', 'json_default', 'run_params', 'git_sha', 'finish_run']
 
 # %% ../nbs/00_core.ipynb #5112f9cc
 class CrystalDesignError(Exception):
@@ -228,6 +228,10 @@ def begin_run(out, overwrite: bool = False, command: str = "run") -> tuple[Path,
     return out, tmp
 
 # %% ../nbs/00_core.ipynb #5255e333
+def json_default(x):
+    "`json.dumps(default=)` for what results hold besides JSON types: numpy scalars as numbers, anything else as text."
+    return x.item() if hasattr(x, "item") else str(x)
+
 def run_params(values: dict, skip=("out", "overwrite", "progress", "resume")) -> dict:  # `locals()` at a run's start
     """The parameters of a run as JSON values (paths as text, tuples as lists), without those that do not change its
     result."""
@@ -235,7 +239,7 @@ def run_params(values: dict, skip=("out", "overwrite", "progress", "resume")) ->
         if isinstance(v, (str, int, float, bool)) or v is None: return v
         if isinstance(v, (list, tuple)): return [plain(x) for x in v]
         if isinstance(v, dict): return {str(k): plain(x) for k, x in v.items()}
-        return v.item() if hasattr(v, "item") else str(v)
+        return json_default(v)
     return {k: plain(v) for k, v in values.items() if k not in skip}
 
 # %% ../nbs/00_core.ipynb #96da72f5

@@ -10,7 +10,7 @@ from dataclasses import dataclass, asdict
 from functools import lru_cache
 import numpy as np
 from pymatgen.core import Composition, Element, Lattice, Structure
-from .core import CrystalDesignError, begin_run, finish_run, run_params
+from .core import CrystalDesignError, begin_run, finish_run, json_default, run_params
 
 # %% auto #0
 __all__ = ['Y2O3_POTENTIAL', 'RLCSP_REFERENCE_EV_PER_ATOM', 'ENGINES', 'MOVES', 'POLICIES', 'IonicPotential',
@@ -713,8 +713,7 @@ def run_csp(composition: str = "Y2O3", engine: str = "ionic", policy: str = "rei
         import matplotlib.pyplot as plt
         bh.best.structure.to(filename=str(out/"best.cif"))
         pd.DataFrame(bh.log).to_csv(out/"trace.csv", index=False)
-        (out/"summary.json").write_text(json.dumps(res, indent=1,
-                                                   default=lambda x: x.item() if hasattr(x, "item") else str(x)))
+        (out/"summary.json").write_text(json.dumps(res, indent=1, default=json_default))
         if bh.log:
             t = pd.DataFrame(bh.log)
             fig, ax = plt.subplots(figsize=(6, 3.5))
