@@ -65,12 +65,14 @@ def chgnet_features(structures, model_name: str = "0.3.0", batch_size: int = 16,
                 out.append(np.concatenate([np.asarray(p["crystal_fea"]), a.mean(0), a.max(0)]))
     return np.asarray(out, dtype=np.float32)
 
+# %% ../nbs/07f_bandgap.ipynb #78bc6c29
 def _features_of_cifs(cifs, model_name="0.3.0"):
     from crystal_design.core import set_threads
     from crystal_design.data import structure_from_cif
     set_threads(1)
     return chgnet_features([structure_from_cif(c) for c in cifs], model_name)
 
+# %% ../nbs/07f_bandgap.ipynb #48ab1eab
 def featurize_cifs(cifs, workers: int = 1, chunk: int = 200, model_name: str = "0.3.0",
                    progress: bool = False) -> np.ndarray:
     "CHGNet features of CIF texts, in `workers` spawned processes (one torch thread each)."
@@ -86,6 +88,7 @@ def featurize_cifs(cifs, workers: int = 1, chunk: int = 200, model_name: str = "
                         disable=not progress))
     return np.concatenate(res) if res else np.zeros((0, 192), dtype=np.float32)
 
+# %% ../nbs/07f_bandgap.ipynb #59d50446
 def composition_features(items, vocab="mp20") -> np.ndarray:
     "Element-fraction vectors over a vocabulary (the composition-only baseline's input)."
     from pymatgen.core import Composition
@@ -111,6 +114,7 @@ class GapHead(nn.Module):
                                  nn.Linear(hidden, hidden), nn.SiLU(), nn.Linear(hidden, 1))
     def forward(self, x): return nn.functional.softplus(self.net((x - self.mu) / self.sd).squeeze(-1))
 
+# %% ../nbs/07f_bandgap.ipynb #f195fae5
 def train_head(X, y, train_idx, val_idx, epochs: int = 60, hidden: int = 256, lr: float = 1e-3, batch: int = 256,
                seed: int = 0, progress: bool = False):
     "Train a GapHead with L1 loss (AdamW, cosine schedule); keep the best validation epoch. Returns (head, history)."
@@ -226,6 +230,7 @@ def member_split(train_idx, seed: int, holdout: float = 0.1,
     n = min(max(1, int(round(holdout * len(tr)))), len(tr) - 1)
     return np.sort(perm[n:]), np.sort(perm[:n])
 
+# %% ../nbs/07f_bandgap.ipynb #9c2ee238
 def calibration_factor(mean, sd, y, method: str = "quantile", level: float = 0.6827) -> float:
     """Scalar σ for the spread from held-out (μ, s, y): `quantile` = split-conformal, a `level` share of
     |z| = |y−μ|/s below σ; `rms` = σ-scaling (unit-RMS z)."""
@@ -241,12 +246,14 @@ def calibration_factor(mean, sd, y, method: str = "quantile", level: float = 0.6
                                  "are the spreads zero or the labels equal to the mean?")
     return f
 
+# %% ../nbs/07f_bandgap.ipynb #4715a317
 def interval_coverage(mean, sd, y, ks=(1, 2)) -> dict:
     "Fraction of held-out labels inside μ ± k·sd for each k (68.3 % / 95.4 % for calibrated Gaussian errors)."
     err = np.abs(np.asarray(y, dtype=np.float64) - np.asarray(mean, dtype=np.float64))
     sd = np.asarray(sd, dtype=np.float64)
     return {f"{k:g}sd": float(np.mean(err <= k * sd)) for k in ks}
 
+# %% ../nbs/07f_bandgap.ipynb #eb03bd36
 class BandGapEnsemble:
     """K GapHeads on one frozen CHGNet featurisation: band gap = members' mean,
     uncertainty = calibration × √(members' sd² + floor²) (eV)."""
@@ -371,11 +378,13 @@ class BandGapEnsemble:
             heads.append(h)
         return cls(heads, ck["backbone"], ck["calibration"], ck.get("info"), ck.get("floor_ev", 0.01))
 
+# %% ../nbs/07f_bandgap.ipynb #19ea27bf
 def load_bandgap_model(path=None):
     "The shipped ensemble (or the single head if no ensemble is installed); a path loads whichever kind it holds."
     if path is None: return BandGapEnsemble.load() if ENSEMBLE_ASSET.exists() else BandGapModel.load()
     return BandGapEnsemble.load(path) if _checkpoint_kind(path) == "ensemble" else BandGapModel.load(path)
 
+# %% ../nbs/07f_bandgap.ipynb #76ed35ba
 def _checkpoint_kind(path) -> str:
     try: ck = torch.load(path, map_location="cpu", weights_only=False)
     except Exception: return "head"           # BandGapModel.load then says what is wrong with it

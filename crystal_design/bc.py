@@ -32,12 +32,14 @@ class BCConfig:
     seed: int = 0
     device: str = "cpu"                 # cpu, cuda, cuda:N or mps
 
+# %% ../nbs/10_bc.ipynb #619a7385
 def bc_loss(model: nn.Module, batch) -> dict:
     "Cross-entropy of the expert actions; returns named terms (loss, accuracy)."
     logits = model(batch.state)
     loss = nn.functional.cross_entropy(logits, batch.action)
     return dict(loss=loss, accuracy=(logits.argmax(1) == batch.action).float().mean())
 
+# %% ../nbs/10_bc.ipynb #bb0de1f4
 @torch.no_grad()
 def evaluate_bc(model: nn.Module, data: TrajectoryData, batch_size: int = 4096) -> dict:
     "Teacher-forced loss and accuracy over all transitions of `data`."
@@ -52,6 +54,7 @@ def evaluate_bc(model: nn.Module, data: TrajectoryData, batch_size: int = 4096) 
         correct += int((logits.argmax(1) == b.action).sum())
     return dict(loss=tot / n, accuracy=correct / n)
 
+# %% ../nbs/10_bc.ipynb #e47f94f3
 def train_bc(model: nn.Module, data: TrajectoryData, cfg: BCConfig | None = None, val: TrajectoryData | None = None,
              progress: bool = False) -> list[dict]:
     """Train a policy by behavioral cloning; returns history rows (train loss/accuracy since the last row, val

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import warnings
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 import torch
 
 import crystal_design
-from .core import (CrystalDesignError, begin_run, finish_run, git_sha, json_default,  # noqa: F401
+from .core import (CrystalDesignError, git_sha, json_default, run_folder,  # noqa: F401
                                  run_params, seed_everything)
 from .graphs import load_skeleton  # noqa: F401  (here before: re-exported for older code)
 
@@ -42,8 +41,7 @@ def rollout(skeleton: str = "Rb3ScF6", episodes: int = 64, vocab: str = "paper00
     if allowed: voc.encode(list(allowed))            # names an out-of-vocabulary element before any work
     sk = load_skeleton(skeleton)
     out = Path(out) if out else Path("runs")/time.strftime("rollout-%Y%m%d-%H%M%S")
-    out, tmp = begin_run(out, overwrite, "rollout")
-    try:
+    with run_folder(out, overwrite, "rollout") as (out, tmp):
         t0 = time.time()
         seed_everything(seed)
         env = BatchDesignEnv(sk, voc, n_envs=min(episodes, 1024), allowed=allowed, max_distinct=max_distinct, seed=seed)
@@ -78,9 +76,6 @@ def rollout(skeleton: str = "Rb3ScF6", episodes: int = 64, vocab: str = "paper00
                    git_sha=git_sha(), seconds=round(time.time() - t0, 3), params=params,
                    summary=dict(distinct_designs=len(seen), smact_valid_fraction=float(df.smact_valid.mean())))
         (tmp/"config.json").write_text(json.dumps(cfg, indent=2))
-        finish_run(tmp, out)
-    finally:
-        if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 # %% ../nbs/16_cli.ipynb #8a7c22e4
@@ -108,6 +103,7 @@ def make_oracle(name: str, relax: bool = False, preset: str = "paper", mpi: int 
                       pseudo_dir=pseudo_dir, formation_energy=formation_energy, afm=afm, device=device,
                       launcher=launcher)
 
+# %% ../nbs/16_cli.ipynb #36025253
 def evaluate_files(files, oracle="density", relax=False, workers=1, scheduler=None, store=None, preset="paper",
                    mpi: int = 1, timeout_s: float = 720, pseudo_dir=None, progress: bool = True,
                    formation_energy: bool = False, afm: bool = False, device: str = "cpu", launcher: str | None = None):
@@ -268,6 +264,7 @@ def command_function(command: str):  # design, rollout or csp
     if command == "rollout": return rollout
     raise CrystalDesignError(f"{command!r} takes no --config; run subcommands: design, rollout, csp")
 
+# %% ../nbs/16_cli.ipynb #4e1c4200
 def flag_params(options: dict) -> dict:  # parsed options, by argparse dest
     """Keyword arguments of the library function for parsed command-line options (renamed and converted where
     they differ)."""
@@ -283,6 +280,7 @@ def _subparser(command: str) -> argparse.ArgumentParser:
     sp = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
     return sp.choices[command]
 
+# %% ../nbs/16_cli.ipynb #0b748688
 def load_config(path, command: str) -> dict:  # YAML/JSON file, or a run's config.json; `command`: design, rollout, csp
     "Keyword arguments of `command`'s library function from a config file; one clear error for a key that is no option."
     import inspect, yaml
@@ -315,6 +313,7 @@ def load_config(path, command: str) -> dict:  # YAML/JSON file, or a run's confi
                                      f"options: {', '.join(sorted(flags | set(params)))}")
     return kw
 
+# %% ../nbs/16_cli.ipynb #c975230e
 def explicit_options(argv: list[str]) -> dict:  # the command line, subcommand first
     "The options given on the command line itself (not the parser's defaults): they override a --config file."
     p = _parser()
@@ -335,6 +334,7 @@ def _cli_logging(verbose: bool, quiet: bool):
     log.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
     return h
 
+# %% ../nbs/16_cli.ipynb #303ed01b
 def main(argv=None) -> int:
     """Entry point of the `crystal-design` console script. Results go to stdout; messages, progress and banners
     to stderr."""
@@ -353,6 +353,7 @@ def main(argv=None) -> int:
         logging.getLogger("crystal_design").removeHandler(handler)
         if old is not None: signal.signal(signal.SIGTERM, old)
 
+# %% ../nbs/16_cli.ipynb #0c4e9e21
 def _run_kwargs(args, argv) -> dict:
     "Library keyword arguments of a run subcommand: parser defaults < --config file < flags on the command line."
     kw = flag_params(vars(args))
@@ -362,7 +363,7 @@ def _run_kwargs(args, argv) -> dict:
     if args.quiet or args.json: kw["progress"] = False
     return kw
 
-
+# %% ../nbs/16_cli.ipynb #be919ffa
 def _run(args, argv, stdout) -> int:
     say = lambda *a, **k: print(*a, **k, file=stdout)
     try:
@@ -371,8 +372,9 @@ def _run(args, argv, stdout) -> int:
             if args.command == "csp" and not kw.get("out"): kw["out"] = f"runs/csp-{time.strftime('%Y%m%d-%H%M%S')}"
             res = command_function(args.command)(**kw)
         if args.command == "design":
-            s = json.loads((res/"config.json").read_text())["summary"]
-            if args.json: return say(json.dumps({"command": "design", "out": str(res), **s}, default=json_default)) or 0
+            s = res.record["summary"]                       # the DesignRun design() returned
+            if args.json:
+                return say(json.dumps({"command": "design", "out": str(res.out), **s}, default=json_default)) or 0
             bv, target = s["best_valid"], kw.get("target", "band_gap=1.12")
             say(f"{s['episodes']} episodes, {s['distinct_designs']} distinct designs "
                 f"({s['valid_designs']} SMACT-valid) in "
@@ -380,7 +382,7 @@ def _run(args, argv, stdout) -> int:
                 f"{s['reward_first']:.3f} -> {s['reward_last']:.3f}")
             if bv:
                 say(f"best valid design: {bv['formula']} ({target.split('=')[0]} = {bv['value']:.4g}); "
-                    f"report: {res/'report.md'}")
+                    f"report: {res.out/'report.md'}")
             st = s["stability"]
             if st["assessed"]:
                 say(f"stability: {st['stable_share_top']:.0%} of the {st['assessed']} relaxed top designs within "

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -16,31 +17,38 @@ import numpy as np
 __all__ = ['DATA_ENV', 'CACHE_ENV', 'RY_TO_EV', 'HARTREE_TO_EV', 'BOHR_TO_ANG', 'AMU_G', 'EV_PER_ANG3_TO_GPA',
            'RUN_MARK', 'CrystalDesignError', 'DataError', 'ChecksumError', 'SkeletonError', 'StructureError',
            'ElementError', 'TargetError', 'ActionError', 'data_dir', 'cache_dir', 'repo_root', 'repo_runs_dir',
-           'repo_relative', 'seed_everything', 'set_threads', 'tune_allocator', 'resolve_device', 'atomic_write',
-           'begin_run', 'json_default', 'run_params', 'git_sha', 'finish_run']
+           'repo_relative', 'seed_everything', 'set_threads', 'tune_allocator', 'resolve_device', 'atomic_open',
+           'atomic_write', 'begin_run', 'json_default', 'run_params', 'git_sha', 'finish_run', 'run_folder']
 
 # %% ../nbs/00_core.ipynb #5112f9cc
 class CrystalDesignError(Exception):
     "Base class of every error caused by bad input to `crystal_design`."
 
+# %% ../nbs/00_core.ipynb #40736400
 class DataError(CrystalDesignError):
     "A dataset file is missing, unreadable or malformed."
 
+# %% ../nbs/00_core.ipynb #c2bf3cc0
 class ChecksumError(DataError):
     "A downloaded or local data file does not match its registered SHA-256."
 
+# %% ../nbs/00_core.ipynb #8b8e604f
 class SkeletonError(CrystalDesignError):
     "A crystal skeleton is empty, degenerate (zero volume) or unparsable."
 
+# %% ../nbs/00_core.ipynb #6faa539c
 class StructureError(SkeletonError):
     "A structure file or object is disordered, has unknown species, a degenerate lattice or overlapping atoms."
 
+# %% ../nbs/00_core.ipynb #8e13f4de
 class ElementError(CrystalDesignError):
     "An element symbol is unknown or outside the chosen vocabulary."
 
+# %% ../nbs/00_core.ipynb #3d777d10
 class TargetError(CrystalDesignError):
     "A property target is NaN, negative or otherwise impossible."
 
+# %% ../nbs/00_core.ipynb #d2bc8ea7
 class ActionError(CrystalDesignError):
     "An action is out of range or masked out in the current state."
 
@@ -58,6 +66,7 @@ def data_dir() -> Path | None:
                         f"perov_5/ and mp_20/ (CDVAE CSV layout), or unset it to download the public files.")
     return p
 
+# %% ../nbs/00_core.ipynb #20e964c3
 def cache_dir() -> Path:
     "Download cache (`$CRYSTAL_DESIGN_CACHE` or `~/.cache/crystal_design`), created on demand."
     p = Path(os.environ.get(CACHE_ENV) or Path.home()/".cache"/"crystal_design").expanduser()
@@ -68,6 +77,7 @@ def cache_dir() -> Path:
 def _is_checkout(p: Path) -> bool:
     return (p/"settings.ini").is_file() and (p/"nbs"/"repro").is_dir()
 
+# %% ../nbs/00_core.ipynb #4cad7c5e
 def repo_root() -> Path | None:
     "The source checkout the package is imported from, else the git checkout around the working directory, or None."
     import subprocess
@@ -80,6 +90,7 @@ def repo_root() -> Path | None:
     except (OSError, subprocess.SubprocessError): top = ""
     return Path(top).resolve() if top and _is_checkout(Path(top)) else None
 
+# %% ../nbs/00_core.ipynb #cdcbaae6
 def repo_runs_dir() -> Path:
     "`runs/` of the source checkout whatever the working directory (`./runs` outside a checkout), created on demand."
     root = repo_root()
@@ -87,6 +98,7 @@ def repo_runs_dir() -> Path:
     p.mkdir(parents=True, exist_ok=True)
     return p
 
+# %% ../nbs/00_core.ipynb #9bcb7d70
 def repo_relative(path) -> str:
     "`path` relative to the checkout's root (else to the working directory) when inside it; otherwise as given."
     p = Path(path).expanduser().resolve()
@@ -111,6 +123,7 @@ def seed_everything(seed: int) -> np.random.Generator:
     except ImportError: pass
     return np.random.default_rng(seed)
 
+# %% ../nbs/00_core.ipynb #80a73996
 def set_threads(n: int = 1):
     "Limit BLAS/OpenMP/torch threads (call in worker processes: CHGNet slows 5-10x when 2 cores are oversubscribed)."
     for v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"): os.environ[v] = str(n)
@@ -157,21 +170,32 @@ def resolve_device(device: str | None = None):  # `cpu`, `cuda`, `cuda:N` or `mp
     return d
 
 # %% ../nbs/00_core.ipynb #8829df77
-def atomic_write(path, data: str | bytes) -> Path:
-    """Write `data` to `path` through a temporary file in the same folder and `os.replace`: readers see the old or
-    the new file, never a partial one."""
+@contextmanager
+def atomic_open(path,                # the file to (re)place
+                mode: str = "wb",    # "wb" or "w" (text, UTF-8)
+               ):
+    """Open a temporary file beside `path` for writing; on a clean exit it is flushed, synced and moved onto `path`
+    (`os.replace`), on an error it is removed: readers see the old file or the new one, never a partial one. The one
+    way this package writes a file another process may read (checkpoints, caches, downloads, manifests)."""
     import tempfile
+    if mode not in ("wb", "w"): raise ValueError(f"atomic_open writes files: mode 'wb' or 'w', not {mode!r}")
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode() if isinstance(data, str) else data)
+        with open(tmp, mode, **({"encoding": "utf-8"} if mode == "w" else {})) as f:   # f.name: the temporary file
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
-    return path
+
+# %% ../nbs/00_core.ipynb #afde10b6
+def atomic_write(path, data: str | bytes) -> Path:
+    "Write text or bytes to `path` atomically (`atomic_open`)."
+    with atomic_open(path, "w" if isinstance(data, str) else "wb") as f: f.write(data)
+    return Path(path)
 
 # %% ../nbs/00_core.ipynb #01890832
 RUN_MARK = ".crystal-design-run.json"    # manifest of a run folder: command, version, files written
@@ -186,6 +210,7 @@ def _protected(out: Path) -> str | None:
     if (out/".git").exists(): return "is a git repository"
     return None
 
+# %% ../nbs/00_core.ipynb #d6a2cf51
 def _foreign_files(out: Path) -> list[str]:
     "Files in `out` that its run manifest does not list (all of them when there is no manifest)."
     import json
@@ -232,6 +257,7 @@ def json_default(x):
     "`json.dumps(default=)` for what results hold besides JSON types: numpy scalars as numbers, anything else as text."
     return x.item() if hasattr(x, "item") else str(x)
 
+# %% ../nbs/00_core.ipynb #fa7e7aa6
 def run_params(values: dict, skip=("out", "overwrite", "progress", "resume")) -> dict:  # `locals()` at a run's start
     """The parameters of a run as JSON values (paths as text, tuples as lists), without those that do not change its
     result."""
@@ -277,3 +303,18 @@ def finish_run(tmp, out) -> Path:
     os.replace(tmp, out)
     if old is not None: shutil.rmtree(old, ignore_errors=True)
     return out
+
+# %% ../nbs/00_core.ipynb #0cb12789
+@contextmanager
+def run_folder(out,                    # the run folder to create (or replace, with `overwrite`)
+               overwrite: bool = False,   # replace an earlier run folder there (never a folder no run wrote)
+               command: str = "run",      # recorded in the manifest (`RUN_MARK`)
+              ):
+    "`begin_run`, then yield (resolved `out`, temporary folder) for the block to write into, then `finish_run`."
+    import shutil
+    out, tmp = begin_run(out, overwrite, command)
+    try:
+        yield out, tmp
+        finish_run(tmp, out)
+    finally:
+        if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)

@@ -45,6 +45,7 @@ class CQLConfig:
     @property
     def target_range(self): return (min(self.targets), max(self.targets)) if self.conditioned else None
 
+# %% ../nbs/11_cql.ipynb #6e22375b
 def terminal_reward(data: TrajectoryData, crystal: torch.Tensor, target: torch.Tensor, cfg: CQLConfig) -> torch.Tensor:
     """Terminal reward of crystals for targets p_hat from the dataset labels (`total_energy_ry`, `gap_ev`,
     `formation_ev_atom`)."""
@@ -71,6 +72,7 @@ def terminal_reward(data: TrajectoryData, crystal: torch.Tensor, target: torch.T
                                           cfg.alpha1, a2, cfg.beta1, cfg.beta)
     return torch.as_tensor(np.asarray(r, dtype=np.float32))
 
+# %% ../nbs/11_cql.ipynb #57572714
 def cql_loss(q: torch.Tensor, q_next_target: torch.Tensor, action: torch.Tensor, reward: torch.Tensor,
              done: torch.Tensor, gamma: float = 0.99, omega: float = 5.0) -> dict:
     "Discrete CQL (paper 004 eq. 4 / Alg. 1): omega*mean(logsumexp Q - Q(s,a)) + 0.5*mean(TD^2); named terms."

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import tempfile
 import urllib.request
 import warnings
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ import numpy as np
 import pandas as pd
 from pymatgen.core import Lattice, Structure
 
-from .core import ChecksumError, DataError, SkeletonError, StructureError, cache_dir, data_dir, DATA_ENV
+from .core import ChecksumError, DataError, SkeletonError, StructureError, atomic_open, cache_dir, data_dir, DATA_ENV
 
 # %% auto #0
 __all__ = ['CDVAE_COMMIT', 'CDVAE_URL', 'REGISTRY', 'COLUMNS', 'SPLITS', 'MP20_QE_SPLIT', 'MIN_DISTANCE_ANG',
@@ -70,6 +69,7 @@ def sha256_file(path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
     return h.hexdigest()
 
+# %% ../nbs/02_data.ipynb #e6842207
 def git_blob_sha1(path) -> str:
     "The id git gives the file's content (`git hash-object PATH`): SHA-1 of 'blob SIZE\\0' + content."
     h = hashlib.sha1(f"blob {Path(path).stat().st_size}\0".encode())
@@ -77,6 +77,7 @@ def git_blob_sha1(path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
     return h.hexdigest()
 
+# %% ../nbs/02_data.ipynb #1f5cd6f7
 _verified: dict = {}
 
 def _check(path: Path, expected: str | None, origin: str, git_blob: str | None = None) -> Path:
@@ -91,35 +92,34 @@ def _check(path: Path, expected: str | None, origin: str, git_blob: str | None =
     _verified[key] = pin
     return path
 
+# %% ../nbs/02_data.ipynb #ddccd9bb
 def _download(url: str, dest: Path, expected: str | None, timeout_s: float = 60, git_blob: str | None = None,
               progress: bool = True) -> Path:
     "Download `url` to `dest` atomically (temp file + rename, a progress bar) after checking its pinned identity."
     from tqdm.auto import tqdm
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=dest.name + ".", suffix=".part")
-    try:
-        h = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout_s) as r, \
+    h = hashlib.sha256()
+    with atomic_open(dest) as out:       # checked before it is moved into place: a bad download leaves nothing
+        with urllib.request.urlopen(url, timeout=timeout_s) as r, \
              tqdm(total=int(r.headers.get("Content-Length") or 0) or None, unit="B", unit_scale=True,
                   desc=f"downloading {dest.name}", disable=not progress) as bar:
             for block in iter(lambda: r.read(1 << 20), b""):
                 h.update(block)
                 out.write(block)
                 bar.update(len(block))
+        out.flush()
         got = h.hexdigest()
         if expected is not None and got != expected:
             raise ChecksumError(f"download of {url} has SHA-256 {got}, expected {expected}; nothing was saved.")
-        if git_blob is not None and (blob := git_blob_sha1(tmp)) != git_blob:
+        if git_blob is not None and (blob := git_blob_sha1(out.name)) != git_blob:
             raise ChecksumError(f"download of {url} has git blob id {blob}, expected {git_blob}; nothing was saved.")
         if expected is None and git_blob is None:
             warnings.warn(f"no pinned identity for {dest.name}; recorded SHA-256 {got} on first download (trust on "
                           "first use)")
         if expected is None: Path(str(dest) + ".sha256").write_text(got + "\n")
-        os.replace(tmp, dest)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
     return dest
 
+# %% ../nbs/02_data.ipynb #0bc564a1
 def fetch(relpath: str, download: bool = True) -> Path:
     "Local path of a registered data file: `$CRYSTAL_DESIGN_DATA`, else the cache, else a checked download."
     if relpath not in REGISTRY:
@@ -161,6 +161,7 @@ def missing_data(*relpaths: str) -> str | None:
         except DataError as e: return str(e).split(". ")[0]
     return None
 
+# %% ../nbs/02_data.ipynb #c72e4f1e
 def have_data(*relpaths: str, what: str = "the data cells of this notebook") -> bool:
     "True when every file of `relpaths` is available; else print one line saying what is skipped and why."
     why = missing_data(*relpaths)
@@ -185,16 +186,19 @@ def load_table(relpath: str, kind: str, download: bool = True) -> pd.DataFrame:
     if missing: raise DataError(f"{path} lacks the {kind} columns {missing}; found {list(df.columns)}")
     return df.reset_index(drop=True)
 
+# %% ../nbs/02_data.ipynb #3403b4dd
 def load_perov5(split: str = "val", download: bool = True) -> pd.DataFrame:
     "Perov-5 split (`train`, `val`, `test`) in CDVAE format."
     if split not in ("train", "val", "test"): raise DataError(f"Perov-5 split must be train/val/test, got {split!r}")
     return load_table(f"perov_5/{split}.csv", "perov_5", download)
 
+# %% ../nbs/02_data.ipynb #e794fbef
 def load_mp20(split: str = "train", download: bool = True) -> pd.DataFrame:
     "MP-20 split (`train`, `val`, `test`) in CDVAE format."
     if split not in ("train", "val", "test"): raise DataError(f"MP-20 split must be train/val/test, got {split!r}")
     return load_table(f"mp_20/{split}.csv", "mp_20", download)
 
+# %% ../nbs/02_data.ipynb #1e7058d9
 def load_mp20_qe(nonmetals_only: bool = False, with_labels_only: bool = False) -> pd.DataFrame:
     """MP-20 train split with paper 004's Quantum Espresso labels (band gap eV, total energy Ry, formation energy
     eV/atom)."""
@@ -226,16 +230,19 @@ def split_indices(n: int, fractions=(0.8, 0.1, 0.1), seed: int = 0) -> list[np.n
     cuts = np.floor(np.cumsum(fr)[:-1] * n).astype(int)
     return [np.sort(p) for p in np.split(perm, cuts)]
 
+# %% ../nbs/02_data.ipynb #759c7183
 SPLITS = ("train", "val", "test")
 
 def _split_frame(df: pd.DataFrame, fractions, seed) -> dict[str, pd.DataFrame]:
     return {k: df.iloc[i].reset_index(drop=True) for k, i in zip(SPLITS, split_indices(len(df), fractions, seed))}
 
+# %% ../nbs/02_data.ipynb #7f449c90
 def perov5_splits(seed: int = 0, fractions=(0.8, 0.1, 0.1), download: bool = True) -> dict[str, pd.DataFrame]:
     "Perov-5 val+test re-split into train/val/test (the upstream train file is not used; see above)."
     df = pd.concat([load_perov5("val", download), load_perov5("test", download)], ignore_index=True)
     return _split_frame(df, fractions, seed)
 
+# %% ../nbs/02_data.ipynb #890abbc2
 # THE MP-20 split (the band-gap head's); change it = retrain everything
 MP20_QE_SPLIT = dict(fractions=(0.8, 0.1, 0.1), seed=0)
 
@@ -246,6 +253,7 @@ def mp20_qe_split(df: pd.DataFrame | None = None) -> pd.Series:
     for k, i in zip(SPLITS, split_indices(len(lab), **MP20_QE_SPLIT)): name[i] = k
     return pd.Series(name, index=pd.Index(lab.row_index.values, name="row_index"), name="split")
 
+# %% ../nbs/02_data.ipynb #397b144b
 def mp20_qe_splits(nonmetals_only: bool = False, seed: int = 0) -> dict[str, pd.DataFrame]:
     """The rows of each part of `mp20_qe_split` (labelled MP-20 train crystals; `nonmetals_only` filters, never
     re-splits)."""
@@ -259,6 +267,7 @@ def mp20_qe_splits(nonmetals_only: bool = False, seed: int = 0) -> dict[str, pd.
         df, part = df[keep], part[keep]
     return {k: df[part == k].reset_index(drop=True) for k in SPLITS}
 
+# %% ../nbs/02_data.ipynb #581dc8f3
 def pick_rows(df: pd.DataFrame, n: int | None, seed: int = 0) -> pd.DataFrame:
     """`n` rows of `df` drawn without replacement (seeded, original order kept); all of them when `n` is None or >=
     len(df)."""
@@ -308,6 +317,7 @@ def _parse_cif(cif: str, **kw) -> list:
         warnings.simplefilter("ignore")
         return CifParser(io.StringIO(cif), **kw).parse_structures(primitive=False)
 
+# %% ../nbs/02_data.ipynb #bc53f9d4
 def structure_from_cif(cif: str, name: str = "CIF") -> Structure:
     """Parse CIF text into a validated pymatgen `Structure` (first structure, primitive=False); one clear error
     otherwise."""
@@ -339,6 +349,7 @@ def structure_from_cif(cif: str, name: str = "CIF") -> Structure:
     if not structs: raise SkeletonError(f"{name} is a malformed CIF: no structure could be read")
     return validate_structure(structs[0], name)
 
+# %% ../nbs/02_data.ipynb #ac36cf75
 def read_structure(path) -> Structure:
     "Read a CIF (or any pymatgen-readable) structure file with clear errors."
     p = Path(path)

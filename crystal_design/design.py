@@ -7,24 +7,29 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import time
 import warnings
+from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 
 import crystal_design
-from .core import (CrystalDesignError, TargetError, begin_run, finish_run, resolve_device, run_params,
+from .core import (CrystalDesignError, TargetError, resolve_device, run_folder, run_params,
                                  seed_everything)
 from .rewards import Task
 
 # %% auto #0
 __all__ = ['FAST_ORACLE', 'UNITS', 'design_oracle', 'default_agent_config', 'chgnet_energies', 'mp20_formulas',
            'plot_learning_curve', 'plot_property_distribution', 'plot_element_heatmap', 'plot_structures',
-           'plot_parity', 'policy_check', 'rank_designs', 'distinct_candidates', 'design']
+           'plot_parity', 'policy_check', 'order_designs', 'distinct_candidates', 'DesignConfig', 'DesignSetup',
+           'prepare_design', 'TrainedDesigner', 'train_designer', 'DesignRun', 'rank_designs', 'verify_designs',
+           'design_summary', 'design_record', 'write_run', 'design']
 
 # %% ../nbs/14_design.ipynb #976ff120
 FAST_ORACLE = {"band_gap": "bandgap", "density": "density", "bulk_modulus": "chgnet"}
@@ -39,6 +44,7 @@ def _offering(prop: str) -> list[str]:
         except CrystalDesignError: pass                    # a registered module that cannot be imported here
     return names + (["ase:MODULE:FACTORY"] if prop in ASECalculatorOracle.properties else [])
 
+# %% ../nbs/14_design.ipynb #f4ad456c
 def design_oracle(name, task: Task, relax_before_dft: bool = True, dft_timeout_s: float = 720, pseudo_dir=None,
                   mpi: int = 1, device: str = "cpu"):  # device: where CHGNet / the band-gap model run
     """The reward oracle for a task (None = density on tensors): `model`, a registered name, ase:MODULE:FACTORY or an
@@ -88,6 +94,7 @@ def chgnet_energies(structures, model_name: str = "0.3.0") -> np.ndarray:
     preds = [preds] if isinstance(preds, dict) else preds
     return np.array([float(p["e"]) for p in preds])
 
+# %% ../nbs/14_design.ipynb #89a89b2d
 @lru_cache(None)
 def mp20_formulas() -> frozenset | None:
     "Reduced formulas of the MP-20 train split (None when the data is not available offline or online)."
@@ -96,6 +103,7 @@ def mp20_formulas() -> frozenset | None:
     try: return frozenset(Composition(f).reduced_formula for f in mp20_crystals().formula)
     except DataError: return None
 
+# %% ../nbs/14_design.ipynb #9f9ba7e8
 def plot_learning_curve(history, target_label: str, path):
     "Mean and best reward per batch of finished episodes (with a rolling mean), and the mean distance to the target."
     import matplotlib
@@ -121,6 +129,7 @@ def plot_learning_curve(history, target_label: str, path):
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
+# %% ../nbs/14_design.ipynb #68e60f24
 def plot_property_distribution(early, final, target: float, label: str, path):
     "Histogram of the property of the first episodes against the final policy's designs, with the target."
     import matplotlib
@@ -140,6 +149,7 @@ def plot_property_distribution(early, final, target: float, label: str, path):
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
+# %% ../nbs/14_design.ipynb #688ec936
 def plot_element_heatmap(designs, path, title="elements chosen by the policy"):
     "Periodic-table heat map of how often each element fills a site in `designs` (lists of site symbols)."
     import matplotlib
@@ -159,6 +169,7 @@ def plot_element_heatmap(designs, path, title="elements chosen by the policy"):
     plt.close(fig)
     return data
 
+# %% ../nbs/14_design.ipynb #86c08b0e
 def plot_structures(structures, titles, path):
     "Pictures of structures side by side (ASE, slightly rotated so the cell's depth shows)."
     import matplotlib
@@ -183,6 +194,7 @@ def plot_structures(structures, titles, path):
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
+# %% ../nbs/14_design.ipynb #0c68a1ea
 def plot_parity(model, dft, labels, path, unit="eV", what="band gap", target=None, model_designed=None):
     """Model (on the relaxed crystal; hollow: on the designed one) vs DFT for verified designs; diagonal = agreement,
     dotted = target."""
@@ -242,7 +254,8 @@ def policy_check(agent, scorer, n_greedy: int = 64, n_explore: int = 256, seed: 
     summary["explore"] = dict(stats(explore), exploration=float(agent.exploration()))
     return summary, greedy, explore
 
-def rank_designs(df, e_hull_max: float = 0.1, error_step: float = 0.1):
+# %% ../nbs/14_design.ipynb #0d3d0ccf
+def order_designs(df, e_hull_max: float = 0.1, error_step: float = 0.1):
     """Order designs: SMACT-valid → distinct (StructureMatcher duplicates last) → stable (CHGNet e_above_hull ≤
     `e_hull_max`, then assessed-unstable, then not assessed) → |target error| in steps of `error_step` → reward-model
     spread → |error|."""
@@ -258,6 +271,7 @@ def rank_designs(df, e_hull_max: float = 0.1, error_step: float = 0.1):
                       ascending=[False, True, True, True, True, True], kind="stable")
     return d.drop(columns=["_stab", "_dup", "_err", "_sd"]).reset_index(drop=True)
 
+# %% ../nbs/14_design.ipynb #9ab36352
 def distinct_candidates(df, structure_of, n: int, error_step: float = 0.1) -> tuple[list[int], dict]:
     """The first `n` SMACT-valid designs (by |error| in steps of `error_step`, then spread) that are distinct crystals
     (pymatgen StructureMatcher on the unrelaxed structures); returns their row labels and
@@ -279,7 +293,7 @@ def distinct_candidates(df, structure_of, n: int, error_step: float = 0.1) -> tu
         else: dup[i] = j
     return keep, dup
 
-# %% ../nbs/14_design.ipynb #f2453d11
+# %% ../nbs/14_design.ipynb #360e2e91
 UNITS = {"band_gap": "eV", "density": "g/cm^3", "bulk_modulus": "GPa"}
 
 def _skeletons(spec: str):
@@ -288,249 +302,410 @@ def _skeletons(spec: str):
     if not parts: raise CrystalDesignError("no skeleton given")
     return [load_skeleton(p) for p in parts]
 
-def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str = "model", algo: str = "dqn",
-           episodes: int = 2048, n_envs: int = 64, arch: str = "megnet", vocab: str = "paper001", allowed=None,
-           max_distinct: int | None = 5, valid_only: bool = True, top: int = 10, verify_top: int | None = None,
-           verify_engine: str = "gpaw", energy_rows: int = 200, final_samples: int = 256, seed: int = 0, out=None,
-           overwrite: bool = False, time_budget_s: float | None = None, store=None, dft_timeout_s: float = 720,
-           pseudo_dir=None, progress: bool = True, agent_kw: dict | None = None, resume=None, device: str = "cpu",
-           stability_top: int | None = None, e_hull_max: float = 0.1, spread_penalty: float = 0.0,
-           spread_flag: float = 0.5, verify_timeout_s: float = 300, stability_reward: bool = False,
-           stability_tau: float = 0.1, stability_sigma: float = 0.1) -> Path:
-    """Train an online agent on skeleton(s) for a target; rank its designs by validity, CHGNet stability (the best
-    `stability_top` distinct designs are relaxed and placed on the MP-20 hull), distance to the target and reward-model
-    spread; re-check the top `verify_top` (default: 3 for band-gap targets, 0 otherwise) with DFT; write designs, CIFs,
-    plots, report and config to `out`. `stability_reward`: the reward of a design is multiplied by its stability factor
-    exp(-max(0, E_hull - stability_tau)/stability_sigma) after a short CHGNet relaxation (`stability.StabilityReward`).
-    `oracle`: model, a registered name (`oracles.ORACLES`), ase:MODULE:FACTORY (an ASE calculator) or an Oracle."""
-    params = run_params(locals())                # recorded in config.json: `--config` replays the run
-    from crystal_design.core import git_sha
-    from crystal_design.elements import get_vocabulary
-    from crystal_design.env import BatchDesignEnv
-    from crystal_design.online import AGENTS, EpisodeScorer, make_agent
-    if not isinstance(episodes, (int, np.integer)) or episodes < 1:
-        raise CrystalDesignError(f"--episodes must be a positive integer, got {episodes}")
-    if n_envs < 1: raise CrystalDesignError(f"--n-envs must be >= 1, got {n_envs}")
-    task = Task.parse(target, max_distinct=max_distinct)
-    if verify_top is None: verify_top = 3 if task.prop == "band_gap" else 0
-    if verify_top < 0 or top < 0:
-        raise CrystalDesignError(f"--top and --verify-top must be >= 0, got {top}, {verify_top}")
-    if spread_penalty < 0 or spread_flag <= 0:
-        raise CrystalDesignError(f"--spread-penalty must be >= 0 and the spread flag > 0, "
-                                 f"got {spread_penalty}, {spread_flag}")
-    if stability_reward and stability_sigma <= 0:
-        raise CrystalDesignError(f"--stability-sigma must be > 0 eV/atom, got {stability_sigma}")
-    stability_top = top if stability_top is None else stability_top
-    if stability_top < 0: raise CrystalDesignError(f"--stability-top must be >= 0, got {stability_top}")
-    if algo not in AGENTS: raise CrystalDesignError(f"unknown algorithm {algo!r}; choose one of {sorted(AGENTS)}")
-    resolve_device(device)                       # an unusable device fails here, before any work
-    voc = get_vocabulary(vocab)
-    if allowed: voc.encode(list(allowed))
-    sks = _skeletons(skeleton)
-    orc = design_oracle(oracle, task, dft_timeout_s=dft_timeout_s, pseudo_dir=pseudo_dir, device=device)
-    if verify_top:      # fail before training when the verifying engine is missing or cannot compute the property
-        import os  # GPAW's k-point parallelism: 2 ranks run a 10-atom design 2.8x faster than 1 (77 vs 215 s here)
-        vorc = design_oracle(verify_engine, task, relax_before_dft=False, dft_timeout_s=verify_timeout_s,
-                             pseudo_dir=pseudo_dir, mpi=max(1, min(len(os.sched_getaffinity(0)), 4)))
-    out = Path(out) if out else Path("runs")/time.strftime("design-%Y%m%d-%H%M%S")
-    out, tmp = begin_run(out, overwrite, "design")
-    try:
-        t0 = time.time()
-        seed_everything(seed)
-        from crystal_design.store import EvaluationStore
-        st = EvaluationStore(store) if (store or oracle in ("gpaw", "qe", "dft")) else None
-        env = BatchDesignEnv(sks, voc, n_envs=n_envs, allowed=allowed, max_distinct=max_distinct, seed=seed)
-        stab = None
-        if stability_reward:
-            from crystal_design.stability import StabilityReward
-            stab = StabilityReward(st, tau=stability_tau, sigma=stability_sigma)
-        scorer = EpisodeScorer(env, task, orc, store=st,
-                               invalid_penalty=(task.failure_penalty or -1.0) if valid_only else None,
-                               spread_penalty=spread_penalty, stability=stab)
-        n_sites = int(env.pool.n_sites.max())
-        cfg = {**default_agent_config(algo, episodes, n_envs, n_sites, arch, seed), "device": device,
-               **(agent_kw or {})}
-        agent = make_agent(algo, env, scorer, **cfg)
-        t_before, ep_before = 0.0, 0
-        if resume is not None:          # time and episodes before the interruption count in the totals
-            agent.load(resume)
-            t_before, ep_before = (agent.history[-1]["seconds"] if agent.history else 0.0), agent.episodes
-        logging.getLogger(__name__).info(f"training {algo} ({cfg.get('arch', arch)}) on "
-                                         f"{', '.join(k.name for k in sks)} for {episodes} episodes: "
-                                         f"{target} judged by {getattr(orc, 'name', oracle)}, seed {seed}")
-        agent.train(episodes, time_budget_s=time_budget_s, progress=progress, checkpoint=tmp/"checkpoint.pt",
-                    checkpoint_every=max(episodes // 4, n_envs))
-        if agent._stop:       # SIGTERM: keep the agent, write no results
-            keep = out.parent/f"{out.name}.interrupted.pt"
-            shutil.copy(tmp/"checkpoint.pt", keep)
-            raise CrystalDesignError(f"interrupted (SIGTERM) after {agent.episodes} episodes; the agent "
-                                     f"(networks, optimiser, replay buffer, design table) is saved at {keep}: "
-                                     f"rerun with --resume {keep}")
-        t_train = agent.history[-1]["seconds"] if agent.history else time.time() - t0     # cumulative over resumes
-        say = logging.getLogger(__name__).info        # the CLI shows it on stderr (-q hides it)
-        # 1. the trained policy's own designs, generated as training episodes run
-        check, greedy, explore = policy_check(agent, scorer, min(n_envs, 64), final_samples, seed)
-        df = scorer.table()
-        u = UNITS[task.prop]
-        pcol = f"{task.prop}_{u.replace('/', '_per_').replace('^3', '3')}"
-        df = df.rename(columns={task.prop: pcol, "spread": "model_sd"})
-        df["abs_error"] = (df[pcol] - task.target).abs()
-        final = set(greedy) | set(explore)
-        df["from_final_policy"] = [k in final for k in zip(df.skel_id, df.sites.str.split().map(tuple))]
-        from pymatgen.core import Composition
-        df.insert(2, "reduced_formula", [Composition(f).reduced_formula for f in df.formula])
-        structure_of = lambda i: env.pool.skeletons[int(df.skel_id[i])].structure(df.sites[i].split())
-        # 2. stability of the best distinct designs: CHGNet relaxation + MP-20 hull (only those that can enter the top)
-        t1 = time.time()
-        stab_note = None
-        keep, dup = distinct_candidates(df, structure_of, stability_top) if stability_top else ([], {})
-        for c in ("relaxed_energy_ev_atom", "formation_energy_ev_atom", "e_above_hull_ev_atom", "volume_change"):
-            df[c] = np.nan
-        df["relax_status"] = df["hull_missing_binaries"] = None
-        relaxed = {}
-        if keep:
-            from crystal_design.stability import assess_stability
-            cands = [structure_of(i) for i in keep]
-            say(f"relaxing {len(keep)} distinct candidates with CHGNet and placing them on the MP-20 hull")
-            try: sa = assess_stability(cands, store=EvaluationStore(store))
-            except CrystalDesignError as e:      # no MP-20 here (or an element it lacks): relax only, no hull
-                stab_note = f"relaxed with CHGNet, but no hull: {e}"
-                say(stab_note)
-                sa = assess_stability(cands, hull=False)
-            for i, (_, r) in zip(keep, sa.iterrows()):
-                df.loc[i, ["relaxed_energy_ev_atom", "formation_energy_ev_atom", "e_above_hull_ev_atom",
-                           "volume_change"]] = \
-                    [r.relaxed_energy_ev_atom, r.formation_energy_ev_atom, r.e_above_hull_ev_atom, r.volume_change]
-                df.loc[i, "relax_status"] = r.status
-                df.loc[i, "hull_missing_binaries"] = (" ".join(x for x in (r.missing_subsystems or "").split()
-                                                               if x.count("-") == 1)
-                                                      if r.missing_subsystems is not None else None)
-                relaxed[i] = r.relaxed_structure
-            for i, (_, r) in zip(keep, sa.iterrows()):        # designs that relax into the same crystal
-                if int(r.duplicate_of) != keep.index(i): dup[i] = keep[int(r.duplicate_of)]
-        t_stab = time.time() - t1
-        # 3. rank: valid → distinct → stable → |error| → spread; duplicates point at the rank of their original
-        df["_row"] = df.index
-        df = rank_designs(df.assign(duplicate_of_rank=[0.0 if i in dup else np.nan for i in df.index]), e_hull_max)
-        rank_of = {r: k + 1 for k, r in enumerate(df._row)}
-        df["duplicate_of_rank"] = [rank_of[dup[r]] if r in dup else np.nan for r in df._row]
-        df.insert(0, "rank", np.arange(1, len(df) + 1))
-        relaxed = {rank_of[r] - 1: s for r, s in relaxed.items()}         # keyed by the new position
-        keys = [(int(s), tuple(x.split())) for s, x in zip(df.skel_id, df.sites)]
-        structures = lambda rows: [env.pool.skeletons[keys[i][0]].structure(list(keys[i][1])) for i in rows]
-        n_e = min(energy_rows, len(df))
-        df["chgnet_energy_ev_atom"] = np.nan
-        if n_e: df.loc[:n_e - 1, "chgnet_energy_ev_atom"] = chgnet_energies(structures(range(n_e)))
-        refs = mp20_formulas()
-        df["novel_vs_mp20"] = [(f not in refs) if refs is not None else "unknown (MP-20 not available)"
-                               for f in df.reduced_formula]
-        df["model_sd_flag"] = df.model_sd > spread_flag if df.model_sd.notna().any() else False
-        # 4. DFT verification of the top distinct, relaxed designs (stable ones rank first)
-        t2 = time.time()
-        verified = []
-        if verify_top:
-            rows = [i for i in range(len(df)) if i in relaxed and np.isnan(df.duplicate_of_rank[i])][:verify_top]
-            if rows:
-                say(f"verifying the top {len(rows)} designs with {verify_engine} (CHGNet-relaxed structures)")
-                vs = [relaxed[i] for i in rows]
-                evs = EvaluationStore(store).evaluate(vs, vorc, progress=progress)
-                model_rel = [ev.value(task.prop) if ev.ok else np.nan for ev in orc.evaluate(vs)] if orc is not None \
-                    else [float(s.density) for s in vs]
-                for c in ("dft_value", "dft_status", "dft_seconds", "model_on_relaxed"): df[c] = None
-                for i, ev, m in zip(rows, evs, model_rel):
-                    df.loc[i, "dft_value"] = ev.value(task.prop) if ev.ok else np.nan
-                    df.loc[i, "dft_status"], df.loc[i, "dft_seconds"] = ev.status, round(ev.seconds or 0.0, 1)
-                    df.loc[i, "model_on_relaxed"] = m
-                verified = rows
-                df = df.rename(columns={"dft_value": f"dft_{pcol}", "model_on_relaxed": f"model_{pcol}_relaxed"})
-        t_verify = time.time() - t2
-        df.drop(columns=["skel_id", "_row"]).to_csv(tmp/"designs.csv", index=False)
-        # 5. files: CIFs (relaxed where relaxed), plots, report
-        (tmp/"cifs").mkdir()
-        from pymatgen.io.cif import CifWriter
-        n_top = min(top, len(df))
-        for i, s in zip(range(n_top), structures(range(n_top))):
-            CifWriter(s).write_file(tmp/"cifs"/f"{i+1:03d}_{df.reduced_formula[i]}.cif")
-            if i in relaxed:
-                CifWriter(relaxed[i]).write_file(tmp/"cifs"/f"{i+1:03d}_{df.reduced_formula[i]}_relaxed.cif")
-        import pandas as pd
-        hist = pd.DataFrame(agent.history)
-        hist.to_csv(tmp/"history.csv", index=False)
-        label = f"{task.prop} ({u})"
-        plot_learning_curve(agent.history, f"{task.prop} = {task.target:g} {u}", tmp/"learning_curve.png")
-        first = [r for r in scorer.designs.values() if r["first_episode"] < max(episodes // 10, n_envs)]
-        e_res = scorer.score(explore, count=False)
-        plot_property_distribution([r["value"] for r in first], e_res.value, task.target, label,
-                                   tmp/"property_distribution.png")
-        plot_element_heatmap([k[1] for k in explore], tmp/"elements.png",
-                             f"elements the trained policy chose ({len(explore)} episodes at its final exploration)")
-        pics = [i for i in range(min(3, len(df))) if i in relaxed]
-        if pics:
-            plot_structures([relaxed[i] for i in pics],
-                            [f"#{i+1} {df.reduced_formula[i]} (CHGNet-relaxed)" for i in pics],
-                            tmp/"top_structures.png")
-        if verified:
-            plot_parity(df[f"model_{pcol}_relaxed"][verified], df[f"dft_{pcol}"][verified],
-                        [f"#{i+1} {df.reduced_formula[i]}" for i in verified], tmp/"parity.png", u,
-                        task.prop.replace("_", " "), target=task.target, model_designed=df[pcol][verified])
-        valid = df[df.smact_valid]
-        # first/last reward windows: 10 % of the episodes, but never fewer than 256 (or half the run when it is shorter)
-        per = max(int(np.median(np.diff([0] + hist.episodes.tolist()))), 1) if len(hist) else 1
-        win_ep = min(max(agent.episodes // 10, 256), max(agent.episodes // 2, per))
-        q = max(win_ep // per, 1)
-        topv = valid[valid.duplicate_of_rank.isna()].head(top)
-        assessed = topv[topv.e_above_hull_ev_atom.notna()]
-        summary = dict(episodes=int(agent.episodes), distinct_designs=len(df), valid_designs=int(len(valid)),
-                       seconds_total=round(t_before + time.time() - t0, 1), seconds_training=round(t_train, 1),
-                       seconds_stability=round(t_stab, 1), seconds_verify=round(t_verify, 1),
-                       resumed_at_episode=ep_before if resume is not None else None,
-                       oracle_calls=scorer.oracle_calls, oracle_seconds=round(scorer.oracle_seconds, 1),
-                       reward_first=float(hist.reward_mean[:q].mean()), reward_last=float(hist.reward_mean[-q:].mean()),
-                       reward_window_episodes=int(q * per),
-                       best_valid=dict(formula=valid.formula.iloc[0], value=float(valid[pcol].iloc[0]),
-                                       abs_error=float(valid.abs_error.iloc[0])) if len(valid) else None,
-                       top10_valid_abs_error_max=float(topv.abs_error.max()) if len(topv) else None,
-                       policy=check, greedy_policy=check["greedy"], sampled_policy=check["explore"],
-                       stability=dict(assessed=int(len(assessed)), e_hull_max=e_hull_max, note=stab_note,
-                                      stable_share_top=float((assessed.e_above_hull_ev_atom <= e_hull_max).mean())
-                                          if len(assessed) else None,
-                                      stable_with_complete_binaries=int(
-                                          ((assessed.e_above_hull_ev_atom <= e_hull_max)
-                                           & (assessed.hull_missing_binaries == "")).sum()),
-                                      duplicates_among_candidates=len(dup)),
-                       spread=dict(mean_top=float(topv.model_sd.mean()) if topv.model_sd.notna().any() else None,
-                                   flagged_top=int(topv.model_sd_flag.sum()) if "model_sd_flag" in topv else 0,
-                                   flag_threshold=spread_flag, penalty=spread_penalty),
-                       verified=[dict(rank=i + 1, formula=df.reduced_formula[i], model=float(df[pcol][i]),
-                                      model_relaxed=float(df[f"model_{pcol}_relaxed"][i]),
-                                      dft=float(df[f"dft_{pcol}"][i]),
-                                      status=df.dft_status[i], e_above_hull=float(df.e_above_hull_ev_atom[i]),
-                                      dft_abs_error=float(abs(df[f"dft_{pcol}"][i] - task.target)))
-                                 for i in verified])
-        config = dict(command="design", skeleton=skeleton, skeletons=[s.name for s in sks], target=target,
-                      oracle=oracle, oracle_name=getattr(orc, "name", "density (tensor)"), algo=algo, agent=dict(cfg),
-                      episodes=episodes, n_envs=n_envs, vocab=voc.name, allowed=list(allowed) if allowed else None,
-                      max_distinct=max_distinct, valid_only=valid_only, verify_top=verify_top,
-                      verify_engine=verify_engine, stability_top=stability_top, e_hull_max=e_hull_max,
-                      spread_penalty=spread_penalty, spread_flag=spread_flag,
-                      stability_reward=dict(tau=stability_tau, sigma=stability_sigma, relax_steps=stab.oracle.steps,
-                                            relaxations=stab.calls, seconds=round(stab.seconds, 1)) if stab else None,
-                      seed=seed, time_budget_s=time_budget_s, version=crystal_design.__version__, git_sha=git_sha(),
-                      torch_threads=torch.get_num_threads(), params=params, summary=summary)
-        (tmp/"config.json").write_text(json.dumps(config, indent=2, default=str))
-        (tmp/"report.md").write_text(_report(config, df, pcol, u))
-        (tmp/"checkpoint.pt").replace(tmp/"agent.pt")
-        finish_run(tmp, out)
-    except KeyboardInterrupt:
-        if tmp.exists() and (tmp/"checkpoint.pt").exists():       # keep the agent of an interrupted run
-            keep = out.parent/f"{out.name}.interrupted.pt"
-            shutil.copy(tmp/"checkpoint.pt", keep)
-            logging.getLogger(__name__).warning(f"interrupted; agent checkpoint kept at {keep}")
-        raise
-    finally:
-        if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
-    return out
+# %% ../nbs/14_design.ipynb #0d376ac0
+@dataclass
+class DesignConfig:
+    "Everything that decides what a design run computes (not where it writes, or whether it shows progress)."
+    skeleton: str = "Rb3ScF6"          # skeleton name(s), comma-separated; `mp20:ROW`; or a CIF file
+    target: str = "band_gap=1.12"      # PROPERTY=VALUE: band_gap (eV), density (g/cm³) or bulk_modulus (GPa)
+    oracle: Any = "model"              # model, a registered name (`oracles.ORACLES`), ase:MODULE:FACTORY or an Oracle
+    algo: str = "dqn"                  # dqn, ppo or sac (`online.AGENTS`)
+    episodes: int = 2048               # training episodes (one episode fills one skeleton)
+    n_envs: int = 64                   # episodes run in parallel on tensors
+    arch: str = "megnet"               # the agent's network: megnet, gcn, egnn (`models`)
+    vocab: str = "paper001"            # the element vocabulary (`elements.get_vocabulary`)
+    allowed: list | None = None        # restrict the actions to these elements
+    max_distinct: int | None = 5       # at most this many distinct elements per design
+    valid_only: bool = True            # a SMACT-invalid design earns the task's failure penalty, not its property
+    top: int = 10                      # designs written as CIFs and shown in the report
+    verify_top: int | None = None      # designs re-checked by DFT (None: 3 for band-gap targets, else 0)
+    verify_engine: str = "gpaw"        # DFT engine of the check: gpaw or qe
+    energy_rows: int = 200             # top designs given an (unrelaxed) CHGNet energy column
+    final_samples: int = 256           # episodes of the trained policy at its final exploration (`policy_check`)
+    seed: int = 0                      # seeds Python, NumPy, torch, the environment and the agent
+    time_budget_s: float | None = None  # stop training after this many seconds (s)
+    dft_timeout_s: float = 720         # limit per DFT reward evaluation (s), when the oracle is a DFT engine
+    pseudo_dir: str | None = None      # QE pseudopotential folder (`dft.espresso`)
+    agent_kw: dict | None = None       # agent settings over the defaults (`default_agent_config`), e.g. model_kw
+    device: str = "cpu"                # cpu, cuda, cuda:N or mps: the agent, CHGNet and the band-gap model
+    stability_top: int | None = None   # distinct designs relaxed with CHGNet and put on the hull (None: `top`)
+    e_hull_max: float = 0.1            # a design within this of the hull is ranked stable (eV/atom)
+    spread_penalty: float = 0.0        # λ: a valid design's reward is r − λ·sd of the reward model's ensemble
+    spread_flag: float = 0.5           # flag designs whose ensemble sd exceeds this (property units)
+    verify_timeout_s: float = 300      # limit per DFT check (s)
+    stability_reward: bool = False     # multiply rewards by exp(-max(0, E_hull - tau)/sigma) (`StabilityReward`)
+    stability_tau: float = 0.1         # tau of the stability factor (eV/atom)
+    stability_sigma: float = 0.1       # sigma of the stability factor (eV/atom)
 
+    def task(self) -> Task:
+        "The target as a `Task`, after checking every number of the configuration (one error naming the problem)."
+        if not isinstance(self.episodes, (int, np.integer)) or self.episodes < 1:
+            raise CrystalDesignError(f"--episodes must be a positive integer, got {self.episodes}")
+        if self.n_envs < 1: raise CrystalDesignError(f"--n-envs must be >= 1, got {self.n_envs}")
+        task = Task.parse(self.target, max_distinct=self.max_distinct)
+        if self.verify_count(task) < 0 or self.top < 0:
+            raise CrystalDesignError(f"--top and --verify-top must be >= 0, got {self.top}, {self.verify_top}")
+        if self.spread_penalty < 0 or self.spread_flag <= 0:
+            raise CrystalDesignError(f"--spread-penalty must be >= 0 and the spread flag > 0, "
+                                     f"got {self.spread_penalty}, {self.spread_flag}")
+        if self.stability_reward and self.stability_sigma <= 0:
+            raise CrystalDesignError(f"--stability-sigma must be > 0 eV/atom, got {self.stability_sigma}")
+        if self.stability_count() < 0:
+            raise CrystalDesignError(f"--stability-top must be >= 0, got {self.stability_top}")
+        return task
+
+    def verify_count(self, task: Task) -> int:
+        "Designs to check by DFT: `verify_top`, by default 3 for band-gap targets and 0 otherwise."
+        return (3 if task.prop == "band_gap" else 0) if self.verify_top is None else self.verify_top
+
+    def stability_count(self) -> int:
+        "Distinct designs to relax and place on the hull: `stability_top`, by default `top`."
+        return self.top if self.stability_top is None else self.stability_top
+
+# %% ../nbs/14_design.ipynb #73baf88b
+@dataclass
+class DesignSetup:
+    "A checked `DesignConfig` with its parts resolved: what training needs, built before any work."
+    config: DesignConfig
+    task: Task
+    vocab: Any                 # `elements.Vocabulary`
+    skeletons: list            # `graphs.Skeleton`s
+    oracle: Any                # the reward oracle (None: density on tensors)
+    verify_oracle: Any = None  # the DFT engine of `verify_designs` (None when verify_count is 0)
+
+# %% ../nbs/14_design.ipynb #f780cfa7
+def prepare_design(config: DesignConfig) -> DesignSetup:
+    """Check `config` and resolve its skeletons, vocabulary, reward oracle and DFT engine: unknown names, a missing
+    engine or an unusable device fail here, before any training."""
+    from crystal_design.elements import get_vocabulary
+    from crystal_design.online import AGENTS
+    c = config
+    task = c.task()
+    if c.algo not in AGENTS: raise CrystalDesignError(f"unknown algorithm {c.algo!r}; choose one of {sorted(AGENTS)}")
+    resolve_device(c.device)
+    voc = get_vocabulary(c.vocab)
+    if c.allowed: voc.encode(list(c.allowed))
+    sks = _skeletons(c.skeleton)
+    orc = design_oracle(c.oracle, task, dft_timeout_s=c.dft_timeout_s, pseudo_dir=c.pseudo_dir, device=c.device)
+    vorc = None
+    if c.verify_count(task):  # GPAW's k-point parallelism: 2 ranks run a 10-atom design 2.8x faster than 1 (77/215 s)
+        vorc = design_oracle(c.verify_engine, task, relax_before_dft=False, dft_timeout_s=c.verify_timeout_s,
+                             pseudo_dir=c.pseudo_dir, mpi=max(1, min(len(os.sched_getaffinity(0)), 4)))
+    return DesignSetup(c, task, voc, sks, orc, vorc)
+
+# %% ../nbs/14_design.ipynb #a7d56d8c
+@dataclass
+class TrainedDesigner:
+    "A trained agent with the environment, scorer and settings it was trained with (`train_designer`)."
+    setup: DesignSetup
+    env: Any                   # `env.BatchDesignEnv`
+    scorer: Any                # `online.EpisodeScorer`: every design seen in training, with its reward
+    agent: Any                 # `online.Agent`
+    agent_config: dict         # the agent's settings (defaults for the budget + `agent_kw`)
+    stability: Any = None      # the `stability.StabilityReward` term, when it is on
+    started: float = 0.0       # time.time() when this session's work began
+    seconds_before: float = 0.0  # training seconds before a resumed checkpoint
+    resumed_at: int | None = None  # episodes in the checkpoint it resumed from
+
+    @property
+    def seconds_training(self) -> float:
+        "Training seconds in total, over resumes."
+        return self.agent.history[-1]["seconds"] if self.agent.history else time.time() - self.started
+
+# %% ../nbs/14_design.ipynb #bb07b109
+def train_designer(setup: DesignSetup,
+                   store=None,                 # `store.EvaluationStore` (or its path) for DFT rewards and stability
+                   checkpoint=None,            # agent checkpoint file, written every quarter of the run and at the end
+                   resume=None,                # a checkpoint to continue from (same run identity)
+                   progress: bool = True) -> TrainedDesigner:
+    "Seed everything, build the environment, the reward scorer and the agent, and train it for `episodes`."
+    from crystal_design.env import BatchDesignEnv
+    from crystal_design.online import EpisodeScorer, make_agent
+    from crystal_design.store import EvaluationStore
+    c, task = setup.config, setup.task
+    t0 = time.time()
+    seed_everything(c.seed)
+    st = EvaluationStore(store) if (store or c.oracle in ("gpaw", "qe", "dft")) else None
+    env = BatchDesignEnv(setup.skeletons, setup.vocab, n_envs=c.n_envs, allowed=c.allowed, max_distinct=c.max_distinct,
+                         seed=c.seed)
+    stab = None
+    if c.stability_reward:
+        from crystal_design.stability import StabilityReward
+        stab = StabilityReward(st, tau=c.stability_tau, sigma=c.stability_sigma)
+    scorer = EpisodeScorer(env, task, setup.oracle, store=st,
+                           invalid_penalty=(task.failure_penalty or -1.0) if c.valid_only else None,
+                           spread_penalty=c.spread_penalty, stability=stab)
+    n_sites = int(env.pool.n_sites.max())
+    cfg = {**default_agent_config(c.algo, c.episodes, c.n_envs, n_sites, c.arch, c.seed), "device": c.device,
+           **(c.agent_kw or {})}
+    agent = make_agent(c.algo, env, scorer, **cfg)
+    t_before, ep_before = 0.0, None
+    if resume is not None:          # time and episodes before the interruption count in the totals
+        agent.load(resume)
+        t_before, ep_before = (agent.history[-1]["seconds"] if agent.history else 0.0), agent.episodes
+    logging.getLogger(__name__).info(f"training {c.algo} ({cfg.get('arch', c.arch)}) on "
+                                     f"{', '.join(k.name for k in setup.skeletons)} for {c.episodes} episodes: "
+                                     f"{c.target} judged by {getattr(setup.oracle, 'name', c.oracle)}, seed {c.seed}")
+    agent.train(c.episodes, time_budget_s=c.time_budget_s, progress=progress, checkpoint=checkpoint,
+                checkpoint_every=max(c.episodes // 4, c.n_envs))
+    return TrainedDesigner(setup, env, scorer, agent, cfg, stab, t0, t_before, ep_before)
+
+# %% ../nbs/14_design.ipynb #17604b1b
+@dataclass
+class DesignRun:
+    """The outcome of a design run: every distinct design, ranked (`designs`), the trained designer, the relaxed
+    structures and the timings; once `write_run` (or `design`) wrote it, `out` is its folder and `record` what
+    `config.json` holds (`design_record`: settings, provenance, `design_summary`)."""
+    trained: TrainedDesigner
+    designs: Any               # pandas DataFrame, one row per distinct design, ranked (see `rank_designs`)
+    value_column: str          # the property's column, e.g. band_gap_eV
+    policy: dict               # `policy_check`'s summary: last 10 % of training, greedy, final exploration
+    greedy: list               # design keys of the trained policy, greedy
+    explore: list              # design keys of the trained policy at its final exploration
+    relaxed: dict = field(default_factory=dict)  # rank position → CHGNet-relaxed Structure
+    n_duplicates: int = 0      # candidates that were the same crystal as a better-ranked one
+    stability_note: str | None = None  # why no hull was computed, when it was not
+    verified: list = field(default_factory=list)  # rank positions checked by DFT
+    seconds: dict = field(default_factory=dict)   # stability / verify seconds
+    out: Path | None = None    # the run folder, once written
+    record: dict | None = None  # what config.json holds (`design_record`), once written
+
+    @property
+    def config(self) -> DesignConfig: return self.trained.setup.config
+    @property
+    def task(self) -> Task: return self.trained.setup.task
+    @property
+    def unit(self) -> str: return UNITS[self.task.prop]
+
+    def structures(self, rows) -> list:
+        "The designed (unrelaxed) structures of rank positions `rows` (0-based)."
+        pool, df = self.trained.env.pool, self.designs
+        return [pool.skeletons[int(df.skel_id[i])].structure(df.sites[i].split()) for i in rows]
+
+    def __fspath__(self) -> str:       # `Path(run)` is the run folder (design() returned that path before)
+        if self.out is None: raise CrystalDesignError("this design run has not been written to a folder (write_run)")
+        return str(self.out)
+
+    def __truediv__(self, name) -> Path:  # `run/"designs.csv"`, as with the folder path design() returned before
+        return Path(self)/name
+
+    def __repr__(self) -> str:
+        df, c = self.designs, self.config
+        v = df[df.smact_valid]
+        best = (f"best valid {v.reduced_formula.iloc[0]} ({self.value_column} {v[self.value_column].iloc[0]:.4g})"
+                if len(v) else "no valid design")
+        return (f"DesignRun({c.skeleton} → {c.target}, {c.algo}, {self.trained.agent.episodes} episodes: "
+                f"{len(df)} designs, {len(v)} valid, {best}" + (f", out={self.out}" if self.out else "") + ")")
+
+# %% ../nbs/14_design.ipynb #c8a5552e
+def rank_designs(trained: TrainedDesigner,
+                 store=None,            # `store.EvaluationStore` path for the CHGNet relaxations (default store)
+                ) -> DesignRun:
+    """Collect the designs: the trained policy's own (`policy_check`), every design of the training with its property
+    and |error|, CHGNet stability (relaxation + MP-20 hull) of the best `stability_top` distinct valid designs, then
+    rank them with `order_designs`; CHGNet energies of the first `energy_rows`, novelty against MP-20 and the
+    reward model's spread flag complete the table."""
+    from pymatgen.core import Composition
+    from crystal_design.store import EvaluationStore
+    c, task, env, scorer = trained.setup.config, trained.setup.task, trained.env, trained.scorer
+    say = logging.getLogger(__name__).info        # the CLI shows it on stderr (-q hides it)
+    # 1. the trained policy's own designs, generated as training episodes run
+    check, greedy, explore = policy_check(trained.agent, scorer, min(c.n_envs, 64), c.final_samples, c.seed)
+    df = scorer.table()
+    u = UNITS[task.prop]
+    pcol = f"{task.prop}_{u.replace('/', '_per_').replace('^3', '3')}"
+    df = df.rename(columns={task.prop: pcol, "spread": "model_sd"})
+    df["abs_error"] = (df[pcol] - task.target).abs()
+    final = set(greedy) | set(explore)
+    df["from_final_policy"] = [k in final for k in zip(df.skel_id, df.sites.str.split().map(tuple))]
+    df.insert(2, "reduced_formula", [Composition(f).reduced_formula for f in df.formula])
+    structure_of = lambda i: env.pool.skeletons[int(df.skel_id[i])].structure(df.sites[i].split())
+    # 2. stability of the best distinct designs: CHGNet relaxation + MP-20 hull (only those that can enter the top)
+    t1 = time.time()
+    stab_note = None
+    n_stab = c.stability_count()
+    keep, dup = distinct_candidates(df, structure_of, n_stab) if n_stab else ([], {})
+    for col in ("relaxed_energy_ev_atom", "formation_energy_ev_atom", "e_above_hull_ev_atom", "volume_change"):
+        df[col] = np.nan
+    df["relax_status"] = df["hull_missing_binaries"] = None
+    relaxed = {}
+    if keep:
+        from crystal_design.stability import assess_stability
+        cands = [structure_of(i) for i in keep]
+        say(f"relaxing {len(keep)} distinct candidates with CHGNet and placing them on the MP-20 hull")
+        try: sa = assess_stability(cands, store=EvaluationStore(store))
+        except CrystalDesignError as e:      # no MP-20 here (or an element it lacks): relax only, no hull
+            stab_note = f"relaxed with CHGNet, but no hull: {e}"
+            say(stab_note)
+            sa = assess_stability(cands, hull=False)
+        for i, (_, r) in zip(keep, sa.iterrows()):
+            cols = ["relaxed_energy_ev_atom", "formation_energy_ev_atom", "e_above_hull_ev_atom", "volume_change"]
+            df.loc[i, cols] = [r[k] for k in cols]
+            df.loc[i, "relax_status"] = r.status
+            df.loc[i, "hull_missing_binaries"] = (" ".join(x for x in (r.missing_subsystems or "").split()
+                                                           if x.count("-") == 1)
+                                                  if r.missing_subsystems is not None else None)
+            relaxed[i] = r.relaxed_structure
+        for i, (_, r) in zip(keep, sa.iterrows()):        # designs that relax into the same crystal
+            if int(r.duplicate_of) != keep.index(i): dup[i] = keep[int(r.duplicate_of)]
+    t_stab = time.time() - t1
+    # 3. rank: valid → distinct → stable → |error| → spread; duplicates point at the rank of their original
+    df["_row"] = df.index
+    df = order_designs(df.assign(duplicate_of_rank=[0.0 if i in dup else np.nan for i in df.index]), c.e_hull_max)
+    rank_of = {r: k + 1 for k, r in enumerate(df._row)}
+    df["duplicate_of_rank"] = [rank_of[dup[r]] if r in dup else np.nan for r in df._row]
+    df.insert(0, "rank", np.arange(1, len(df) + 1))
+    df = df.drop(columns="_row")
+    relaxed = {rank_of[r] - 1: s for r, s in relaxed.items()}         # keyed by the new position
+    run = DesignRun(trained, df, pcol, check, greedy, explore, relaxed, len(dup), stab_note,
+                    seconds=dict(stability=t_stab, verify=0.0))
+    n_e = min(c.energy_rows, len(df))
+    df["chgnet_energy_ev_atom"] = np.nan
+    if n_e: df.loc[:n_e - 1, "chgnet_energy_ev_atom"] = chgnet_energies(run.structures(range(n_e)))
+    refs = mp20_formulas()
+    df["novel_vs_mp20"] = [(f not in refs) if refs is not None else "unknown (MP-20 not available)"
+                           for f in df.reduced_formula]
+    df["model_sd_flag"] = df.model_sd > c.spread_flag if df.model_sd.notna().any() else False
+    return run
+
+# %% ../nbs/14_design.ipynb #452b93a8
+def verify_designs(run: DesignRun,
+                   store=None,            # `store.EvaluationStore` path for the DFT results (default store)
+                   progress: bool = True) -> DesignRun:
+    """Recompute the property of the top `verify_top` distinct, CHGNet-relaxed designs with DFT (the setup's
+    `verify_oracle`), beside the reward model's value on the same relaxed structure: adds `dft_…`,
+    `model_…_relaxed`, `dft_status` and `dft_seconds` columns and returns `run`."""
+    from crystal_design.store import EvaluationStore
+    c, task, orc = run.config, run.task, run.trained.setup.oracle
+    t2, df, pcol = time.time(), run.designs, run.value_column
+    rows = [i for i in range(len(df)) if i in run.relaxed and np.isnan(df.duplicate_of_rank[i])]
+    rows = rows[:c.verify_count(task)]
+    if rows and run.trained.setup.verify_oracle is not None:
+        logging.getLogger(__name__).info(f"verifying the top {len(rows)} designs with {c.verify_engine} "
+                                         f"(CHGNet-relaxed structures)")
+        vs = [run.relaxed[i] for i in rows]
+        evs = EvaluationStore(store).evaluate(vs, run.trained.setup.verify_oracle, progress=progress)
+        model_rel = [ev.value(task.prop) if ev.ok else np.nan for ev in orc.evaluate(vs)] if orc is not None \
+            else [float(s.density) for s in vs]
+        for col in ("dft_value", "dft_status", "dft_seconds", "model_on_relaxed"): df[col] = None
+        for i, ev, m in zip(rows, evs, model_rel):
+            df.loc[i, "dft_value"] = ev.value(task.prop) if ev.ok else np.nan
+            df.loc[i, "dft_status"], df.loc[i, "dft_seconds"] = ev.status, round(ev.seconds or 0.0, 1)
+            df.loc[i, "model_on_relaxed"] = m
+        run.verified = rows
+        run.designs = df.rename(columns={"dft_value": f"dft_{pcol}", "model_on_relaxed": f"model_{pcol}_relaxed"})
+    run.seconds["verify"] = time.time() - t2
+    return run
+
+# %% ../nbs/14_design.ipynb #cbe84891
+def design_summary(run: DesignRun) -> dict:
+    "The numbers of a run (`config.json`'s `summary`): counts, timings, rewards, the policy check, stability, DFT."
+    c, tr, df, pcol = run.config, run.trained, run.designs, run.value_column
+    agent, scorer, task = tr.agent, tr.scorer, run.task
+    import pandas as pd
+    hist = pd.DataFrame(agent.history)
+    valid = df[df.smact_valid]
+    # first/last reward windows: 10 % of the episodes, but never fewer than 256 (or half the run when it is shorter)
+    per = max(int(np.median(np.diff([0] + hist.episodes.tolist()))), 1) if len(hist) else 1
+    win_ep = min(max(agent.episodes // 10, 256), max(agent.episodes // 2, per))
+    q = max(win_ep // per, 1)
+    topv = valid[valid.duplicate_of_rank.isna()].head(c.top)
+    assessed = topv[topv.e_above_hull_ev_atom.notna()]
+    e_max = c.e_hull_max
+    return dict(episodes=int(agent.episodes), distinct_designs=len(df), valid_designs=int(len(valid)),
+                seconds_total=round(tr.seconds_before + time.time() - tr.started, 1),
+                seconds_training=round(tr.seconds_training, 1),
+                seconds_stability=round(run.seconds.get("stability", 0.0), 1),
+                seconds_verify=round(run.seconds.get("verify", 0.0), 1),
+                resumed_at_episode=tr.resumed_at,
+                oracle_calls=scorer.oracle_calls, oracle_seconds=round(scorer.oracle_seconds, 1),
+                reward_first=float(hist.reward_mean[:q].mean()), reward_last=float(hist.reward_mean[-q:].mean()),
+                reward_window_episodes=int(q * per),
+                best_valid=dict(formula=valid.formula.iloc[0], value=float(valid[pcol].iloc[0]),
+                                abs_error=float(valid.abs_error.iloc[0])) if len(valid) else None,
+                top10_valid_abs_error_max=float(topv.abs_error.max()) if len(topv) else None,
+                policy=run.policy, greedy_policy=run.policy["greedy"], sampled_policy=run.policy["explore"],
+                stability=dict(assessed=int(len(assessed)), e_hull_max=e_max, note=run.stability_note,
+                               stable_share_top=float((assessed.e_above_hull_ev_atom <= e_max).mean())
+                                   if len(assessed) else None,
+                               stable_with_complete_binaries=int(((assessed.e_above_hull_ev_atom <= e_max)
+                                                                  & (assessed.hull_missing_binaries == "")).sum()),
+                               duplicates_among_candidates=run.n_duplicates),
+                spread=dict(mean_top=float(topv.model_sd.mean()) if topv.model_sd.notna().any() else None,
+                            flagged_top=int(topv.model_sd_flag.sum()) if "model_sd_flag" in topv else 0,
+                            flag_threshold=c.spread_flag, penalty=c.spread_penalty),
+                verified=[dict(rank=i + 1, formula=df.reduced_formula[i], model=float(df[pcol][i]),
+                               model_relaxed=float(df[f"model_{pcol}_relaxed"][i]), dft=float(df[f"dft_{pcol}"][i]),
+                               status=df.dft_status[i], e_above_hull=float(df.e_above_hull_ev_atom[i]),
+                               dft_abs_error=float(abs(df[f"dft_{pcol}"][i] - task.target)))
+                          for i in run.verified])
+
+# %% ../nbs/14_design.ipynb #505fdad2
+def design_record(run: DesignRun, params: dict | None = None) -> dict:
+    """What `config.json` holds: the configuration (flat, as before), the agent's settings, provenance, the library
+    call's parameters (`params`: what `--config` replays) and `design_summary`."""
+    from crystal_design.core import git_sha
+    c, tr = run.config, run.trained
+    stab = tr.stability
+    return dict(command="design", skeleton=c.skeleton, skeletons=[s.name for s in tr.setup.skeletons], target=c.target,
+                oracle=c.oracle, oracle_name=getattr(tr.setup.oracle, "name", "density (tensor)"), algo=c.algo,
+                agent=dict(tr.agent_config), episodes=c.episodes, n_envs=c.n_envs, vocab=tr.setup.vocab.name,
+                allowed=list(c.allowed) if c.allowed else None, max_distinct=c.max_distinct, valid_only=c.valid_only,
+                verify_top=c.verify_count(run.task), verify_engine=c.verify_engine,
+                stability_top=c.stability_count(), e_hull_max=c.e_hull_max, spread_penalty=c.spread_penalty,
+                spread_flag=c.spread_flag,
+                stability_reward=dict(tau=c.stability_tau, sigma=c.stability_sigma, relax_steps=stab.oracle.steps,
+                                      relaxations=stab.calls, seconds=round(stab.seconds, 1)) if stab else None,
+                seed=c.seed, time_budget_s=c.time_budget_s, version=crystal_design.__version__, git_sha=git_sha(),
+                torch_threads=torch.get_num_threads(), params=params if params is not None else asdict(c),
+                summary=design_summary(run))
+
+# %% ../nbs/14_design.ipynb #b6b51aff
+def write_run(run: DesignRun,
+              folder,                  # an existing, empty folder (`design` gives the temporary folder of `run_folder`)
+              checkpoint=None,         # the training checkpoint to keep as agent.pt (else the agent is saved now)
+              params: dict | None = None,  # the library call's parameters for config.json (default: the config)
+             ) -> Path:
+    """Write designs.csv, cifs/ (top designs as designed and CHGNet-relaxed), history.csv, the plots, report.md,
+    config.json and agent.pt into `folder`."""
+    import pandas as pd
+    from pymatgen.io.cif import CifWriter
+    folder = Path(folder)
+    c, tr, df, task, pcol, u = run.config, run.trained, run.designs, run.task, run.value_column, run.unit
+    agent, scorer, relaxed = tr.agent, tr.scorer, run.relaxed
+    df.drop(columns=["skel_id"]).to_csv(folder/"designs.csv", index=False)
+    (folder/"cifs").mkdir()
+    n_top = min(c.top, len(df))
+    for i, s in zip(range(n_top), run.structures(range(n_top))):
+        CifWriter(s).write_file(folder/"cifs"/f"{i+1:03d}_{df.reduced_formula[i]}.cif")
+        if i in relaxed:
+            CifWriter(relaxed[i]).write_file(folder/"cifs"/f"{i+1:03d}_{df.reduced_formula[i]}_relaxed.cif")
+    pd.DataFrame(agent.history).to_csv(folder/"history.csv", index=False)
+    label = f"{task.prop} ({u})"
+    plot_learning_curve(agent.history, f"{task.prop} = {task.target:g} {u}", folder/"learning_curve.png")
+    first = [r for r in scorer.designs.values() if r["first_episode"] < max(c.episodes // 10, c.n_envs)]
+    e_res = scorer.score(run.explore, count=False)
+    plot_property_distribution([r["value"] for r in first], e_res.value, task.target, label,
+                               folder/"property_distribution.png")
+    plot_element_heatmap([k[1] for k in run.explore], folder/"elements.png",
+                         f"elements the trained policy chose ({len(run.explore)} episodes at its final exploration)")
+    pics = [i for i in range(min(3, len(df))) if i in relaxed]
+    if pics:
+        plot_structures([relaxed[i] for i in pics], [f"#{i+1} {df.reduced_formula[i]} (CHGNet-relaxed)" for i in pics],
+                        folder/"top_structures.png")
+    if run.verified:
+        v = run.verified
+        plot_parity(df[f"model_{pcol}_relaxed"][v], df[f"dft_{pcol}"][v],
+                    [f"#{i+1} {df.reduced_formula[i]}" for i in v], folder/"parity.png", u,
+                    task.prop.replace("_", " "), target=task.target, model_designed=df[pcol][v])
+    run.record = record = design_record(run, params)
+    (folder/"config.json").write_text(json.dumps(record, indent=2, default=str))
+    (folder/"report.md").write_text(_report(record, df, pcol, u))
+    if checkpoint is not None: Path(checkpoint).replace(folder/"agent.pt")
+    else: agent.save(folder/"agent.pt")
+    return folder
+
+# %% ../nbs/14_design.ipynb #0103b8dd
 def _report(cfg: dict, df, pcol: str, unit: str) -> str:
     s = cfg["summary"]
     p = s["policy"]
@@ -637,3 +812,40 @@ Files: `designs.csv` (all distinct designs, ranked), `cifs/` (top designs as des
 `history.csv`,
 `agent.pt` (agent checkpoint: networks, optimiser, replay buffer), `config.json`.
 """
+
+# %% ../nbs/14_design.ipynb #b4326424
+def design(skeleton: str = "Rb3ScF6", target: str = "band_gap=1.12", oracle: str = "model", algo: str = "dqn",
+           episodes: int = 2048, n_envs: int = 64, arch: str = "megnet", vocab: str = "paper001", allowed=None,
+           max_distinct: int | None = 5, valid_only: bool = True, top: int = 10, verify_top: int | None = None,
+           verify_engine: str = "gpaw", energy_rows: int = 200, final_samples: int = 256, seed: int = 0, out=None,
+           overwrite: bool = False, time_budget_s: float | None = None, store=None, dft_timeout_s: float = 720,
+           pseudo_dir=None, progress: bool = True, agent_kw: dict | None = None, resume=None, device: str = "cpu",
+           stability_top: int | None = None, e_hull_max: float = 0.1, spread_penalty: float = 0.0,
+           spread_flag: float = 0.5, verify_timeout_s: float = 300, stability_reward: bool = False,
+           stability_tau: float = 0.1, stability_sigma: float = 0.1) -> DesignRun:
+    """The main job: `prepare_design` → `train_designer` → `rank_designs` → `verify_designs` → `write_run`, in a run
+    folder `out` (default runs/design-TIMESTAMP) that appears only when the run is complete. The settings are
+    `DesignConfig`'s; `store`, `resume` and `progress` say how to run, not what. A SIGTERM or Ctrl-C keeps the
+    agent's checkpoint beside `out` (rerun with `resume=`). Returns the `DesignRun` (`Path(run)` is its folder)."""
+    args = dict(locals())
+    params = run_params(args)                    # recorded in config.json: `--config` replays the run
+    setup = prepare_design(DesignConfig(**{f.name: args[f.name] for f in fields(DesignConfig)}))
+    out = Path(out) if out else Path("runs")/time.strftime("design-%Y%m%d-%H%M%S")
+    with run_folder(out, overwrite, "design") as (out, tmp):
+        checkpoint, keep = tmp/"checkpoint.pt", out.parent/f"{out.name}.interrupted.pt"
+        try:
+            trained = train_designer(setup, store, checkpoint, resume, progress)
+            if trained.agent._stop:           # SIGTERM: keep the agent, write no results
+                shutil.copy(checkpoint, keep)
+                raise CrystalDesignError(f"interrupted (SIGTERM) after {trained.agent.episodes} episodes; the agent "
+                                         f"(networks, optimiser, replay buffer, design table) is saved at {keep}: "
+                                         f"rerun with --resume {keep}")
+            run = verify_designs(rank_designs(trained, store), store, progress)
+            write_run(run, tmp, checkpoint, params)
+        except KeyboardInterrupt:
+            if checkpoint.exists():           # keep the agent of an interrupted run
+                shutil.copy(checkpoint, keep)
+                logging.getLogger(__name__).warning(f"interrupted; agent checkpoint kept at {keep}")
+            raise
+    run.out = out
+    return run

@@ -28,6 +28,7 @@ class DFTLoopConfig:
     pick: str = "random"            # which finished design gets DFT: random, or best (highest model reward)
     seed: int = 0
 
+# %% ../nbs/13_dft_loop.ipynb #85996c22
 def labelled_replay(n: int = 512, seed: int = 0, balance: bool = False, model=None):
     """(X, y): CHGNet features and QE band gaps of `n` crystals of the band-gap head's TRAIN part (`mp20_qe_split`;
     never its val/test crystals, which judge the model), uniform over 0.5-eV gap bins with `balance`."""
@@ -44,6 +45,7 @@ def labelled_replay(n: int = 512, seed: int = 0, balance: bool = False, model=No
     X = (model.features if model is not None else chgnet_features)([structure_from_cif(c) for c in df.cif.values[idx]])
     return X, df.qe_band_gap.values[idx].astype(np.float32)
 
+# %% ../nbs/13_dft_loop.ipynb #5b13a2eb
 class DFTLoopScorer(EpisodeScorer):
     "Band-gap-model rewards with a DFT call every `every` episodes; DFT successes fine-tune the model."
     def __init__(self, env, task: Task, model_oracle, dft_oracle, store=None, cfg: DFTLoopConfig | None = None,
@@ -105,6 +107,7 @@ class DFTLoopScorer(EpisodeScorer):
                                             if self.calls else float("nan")),
                 "DFT calls": len(self.calls), "episodes": self.episodes}
 
+# %% ../nbs/13_dft_loop.ipynb #e9a6031a
 def dft_reward_table2(scorer: EpisodeScorer) -> dict:
     "Table 2 columns of a run whose every episode was rewarded by DFT (experiment 2), from its design table."
     recs = list(scorer.designs.values())

@@ -33,6 +33,7 @@ def check_symbol(symbol: str) -> str:
         raise ElementError(f"{symbol!r} is not an element symbol (expected e.g. 'Na', 'Cl').") from None
     return symbol
 
+# %% ../nbs/01_elements.ipynb #c00a9265
 @dataclass(frozen=True)
 class Vocabulary:
     "An ordered set of element symbols: the action space of the design MDP (index i = action i)."
@@ -88,10 +89,12 @@ class Vocabulary:
     def atomic_numbers(self) -> np.ndarray:
         return np.array([Element(s).Z for s in self.symbols], dtype=np.int64)
 
+# %% ../nbs/01_elements.ipynb #524f327c
 @lru_cache(None)
 def _masses(symbols: tuple) -> np.ndarray:
     return np.array([float(Element(s).atomic_mass) for s in symbols])
 
+# %% ../nbs/01_elements.ipynb #b536c589
 VOCABULARIES = {"paper001": Vocabulary(PAPER001_ELEMENTS, "paper001"),
                 "perov5": Vocabulary(PEROV5_ELEMENTS, "perov5"),
                 "mp20": Vocabulary(MP20_ELEMENTS, "mp20")}
@@ -123,6 +126,7 @@ def element_class(symbol: str) -> str:
     if e.is_post_transition_metal: return "post_transition_metal"
     return "nonmetal"
 
+# %% ../nbs/01_elements.ipynb #5014b55f
 def class_indices(vocab: Vocabulary) -> np.ndarray:
     "Class id (index into `ELEMENT_CLASSES`) of every vocabulary entry."
     return np.array([ELEMENT_CLASSES.index(element_class(s)) for s in vocab.symbols], dtype=np.int64)

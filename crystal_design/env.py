@@ -44,6 +44,7 @@ def bfs_order(graph: CrystalGraph, source: int, neighbors: list | None = None) -
                     q.append(v)
     return np.array(out, dtype=np.int64)
 
+# %% ../nbs/06_env.ipynb #53dca3fd
 def bfs_orders(graph: CrystalGraph, k: int = 5, seed: int = 0) -> np.ndarray:
     "Up to k distinct BFS orders (k, n_sites) from k distinct source sites drawn with a seeded generator."
     if k < 1: raise SkeletonError(f"need k >= 1 orders, got {k}")
@@ -62,6 +63,7 @@ class Finished:
 
     def __len__(self): return len(self.skel_ids)
 
+# %% ../nbs/06_env.ipynb #5e867fee
 class BatchDesignEnv:
     "n_envs skeleton-filling episodes stepped together on tensors, with auto-reset onto new skeletons and orders."
     def __init__(self, skeletons, vocab="paper001", n_envs: int = 256, k_orders: int = 5, allowed=None,
@@ -170,6 +172,7 @@ class BatchDesignEnv:
         from pymatgen.io.cif import CifWriter
         return [str(CifWriter(s)) for s in self.structures(fin)]
 
+# %% ../nbs/06_env.ipynb #9f2e03bf
 def random_actions(mask: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
     "A uniformly random allowed action per row of a boolean mask."
     return (torch.rand(mask.shape, generator=generator) * mask).argmax(1)
@@ -195,6 +198,7 @@ def _as_skeletons(skeleton) -> list[Skeleton]:
         else: out.append(Skeleton.from_structure(s))
     return out
 
+# %% ../nbs/06_env.ipynb #da0d4de4
 class CrystalDesignEnv(gym.Env):
     "Gymnasium skeleton-filling environment with a Dict observation of padded arrays (`CrystalDesign-v0`)."
     metadata = {"render_modes": []}

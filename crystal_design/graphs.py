@@ -51,6 +51,7 @@ class CrystalGraph:
             if v != u and v not in out[u]: out[u].append(v)
         return out
 
+# %% ../nbs/03_graphs.ipynb #78fc8079
 def gaussian_expansion(dist_ang, centers_ang=None, width_ang: float = 0.5):
     """Multi-centre Gaussian basis exp(-(d-mu_k)^2/width^2) (MEGNet/CGCNN style), for models that want more than eq. 8's
     scalar."""
@@ -64,6 +65,7 @@ def _edges_from_images(cart, matrix, src, dst, image):
     dist = np.linalg.norm(cart[dst] + shift - cart[src], axis=1)
     return dist, shift
 
+# %% ../nbs/03_graphs.ipynb #58d369a2
 def radius_graph(frac_coords, matrix, cutoff_ang: float = 5.0) -> CrystalGraph:
     """Radius-cutoff periodic multigraph (pymatgen's C neighbour search); grows the cutoff where a site would be
     isolated."""
@@ -87,6 +89,7 @@ def radius_graph(frac_coords, matrix, cutoff_ang: float = 5.0) -> CrystalGraph:
     return CrystalGraph(n, c[order].astype(np.int64), nb[order].astype(np.int64), img[order], dist[order],
                         shift[order], "radius", r)
 
+# %% ../nbs/03_graphs.ipynb #a54b8d40
 def crystalnn_graph(structure: Structure) -> CrystalGraph:
     "CrystalNN multigraph (the papers' choice), symmetrised."
     import warnings
@@ -111,14 +114,14 @@ def _graph_cache_path(fp: str, method: str):
     from crystal_design.core import cache_dir
     return cache_dir()/"graphs"/method/f"{fp}.npz"
 
+# %% ../nbs/03_graphs.ipynb #e97aa1f2
 def _save_graph(g: CrystalGraph, path):
-    import os, tempfile
+    from crystal_design.core import atomic_open
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
-    with os.fdopen(fd, "wb") as f:
+    with atomic_open(path) as f:
         np.savez(f, n=g.n_nodes, src=g.src, dst=g.dst, image=g.image, dist=g.dist_ang, shift=g.shift_ang)
-    os.replace(tmp, path)
 
+# %% ../nbs/03_graphs.ipynb #cb4c3ec3
 def _load_graph(path) -> CrystalGraph | None:
     try:
         z = np.load(path)
@@ -268,6 +271,7 @@ class GraphBatch:
         p = self.pos if pos is None else pos
         return p[self.edge_index[1]] + self.edge_shift - p[self.edge_index[0]]
 
+# %% ../nbs/03_graphs.ipynb #cd14fc05
 def _segments(ptr: torch.Tensor, ids: torch.Tensor):
     "Flat indices of segments ptr[i]:ptr[i+1] for i in ids, their batch ids and segment starts in the output."
     start, count = ptr[ids], ptr[ids + 1] - ptr[ids]
@@ -276,6 +280,7 @@ def _segments(ptr: torch.Tensor, ids: torch.Tensor):
     flat = torch.arange(int(count.sum())) - out_start[batch] + start[batch]
     return flat, batch, out_start, count
 
+# %% ../nbs/03_graphs.ipynb #8ef882c4
 class GraphPool:
     "Graphs of many skeletons in flat tensors; `collate` builds batches by gathering, never by recomputing."
     def __init__(self, skeletons, method: str = "radius", cutoff_ang: float = 5.0):

@@ -26,6 +26,7 @@ def reduced_formula(x) -> str:
     if isinstance(x, str): return _reduced(x)
     return _reduced(" ".join(x))
 
+# %% ../nbs/05_metrics.ipynb #72d44400
 @lru_cache(200_000)
 def _reduced(s: str) -> str:
     import warnings
@@ -37,6 +38,7 @@ def _reduced(s: str) -> str:
         warnings.simplefilter("ignore")
         return c.reduced_formula
 
+# %% ../nbs/05_metrics.ipynb #0a5d5613
 MAX_SMACT_ELEMENTS = 8   # SMACT enumerates every oxidation-state combination: cost grows as the product over elements
 
 @lru_cache(200_000)
@@ -47,6 +49,7 @@ def _smact_valid(formula: str, use_pauling_test: bool, include_alloys: bool) -> 
         warnings.simplefilter("ignore")
         return bool(smact_validity(formula, use_pauling_test=use_pauling_test, include_alloys=include_alloys))
 
+# %% ../nbs/05_metrics.ipynb #ee3e280c
 def smact_valid(
     x, use_pauling_test: bool = True, include_alloys: bool = True, max_elements: int = MAX_SMACT_ELEMENTS
 ) -> bool:
@@ -56,6 +59,7 @@ def smact_valid(
     if len(Composition(f).elements) > max_elements: return False
     return _smact_valid(f, use_pauling_test, include_alloys)
 
+# %% ../nbs/05_metrics.ipynb #aa80f4de
 def validity(items: Iterable, **kw) -> np.ndarray:
     "SMACT validity of many compositions, as a bool array."
     return np.array([smact_valid(x, **kw) for x in items], dtype=bool)
@@ -66,6 +70,7 @@ def _pair(pred, true):
     if p.shape != t.shape: raise CrystalDesignError(f"predicted {p.shape} and true {t.shape} species differ in shape")
     return p, t
 
+# %% ../nbs/05_metrics.ipynb #dc8899ac
 def accuracy(pred, true, per_crystal: bool = False):
     "Fraction of sites with the right element; `pred`/`true` are (n_crystals, n_sites) or lists of equal-length lists."
     if per_crystal or (len(pred) and not isinstance(pred[0], str)):
@@ -76,6 +81,7 @@ def accuracy(pred, true, per_crystal: bool = False):
     p, t = _pair(pred, true)
     return float(np.mean(p == t))
 
+# %% ../nbs/05_metrics.ipynb #9708cf4b
 def similarity(pred, true, per_crystal: bool = False):
     "Fraction of sites whose element is in the same paper-004 class as the true element."
     cls = lambda xs: [element_class(x) for x in xs]
@@ -97,33 +103,39 @@ def emd_1d(a, b) -> float:
     cdf_b = np.searchsorted(b, x[:-1], side="right") / len(b)
     return float(np.sum(np.abs(cdf_a - cdf_b) * np.diff(x)))
 
+# %% ../nbs/05_metrics.ipynb #9d011a8c
 def in_range(values, target: float, tol: float = 0.25) -> np.ndarray:
     "True where target - tol <= value <= target + tol (NaN is never in range)."
     v = np.asarray(values, dtype=float)
     return (v >= target - tol) & (v <= target + tol)
 
+# %% ../nbs/05_metrics.ipynb #a2d3720e
 def desired_range_fraction(values, target: float, tol: float = 0.25) -> float:
     "nu: fraction of generated crystals with property in [target - tol, target + tol]."
     v = np.asarray(values, dtype=float)
     return float(in_range(v, target, tol).mean()) if len(v) else float("nan")
 
+# %% ../nbs/05_metrics.ipynb #aede5f09
 def ood_fraction(generated, true, target: float, tol: float = 0.25) -> float:
     "kappa: fraction of generated crystals in the desired range whose ground-truth crystal is not."
     g, t = np.asarray(generated, dtype=float), np.asarray(true, dtype=float)
     if g.shape != t.shape: raise CrystalDesignError(f"kappa needs paired arrays, got {g.shape} and {t.shape}")
     return float((in_range(g, target, tol) & ~in_range(t, target, tol)).mean()) if len(g) else float("nan")
 
+# %% ../nbs/05_metrics.ipynb #16ced0d2
 def uniqueness(items) -> float:
     "Fraction of distinct items (e.g. reduced formulas or CIF hashes)."
     items = list(items)
     return len(set(items)) / len(items) if items else float("nan")
 
+# %% ../nbs/05_metrics.ipynb #0ac9cb9a
 def novelty(generated, reference) -> float:
     "Fraction of generated compositions (reduced formula) absent from the reference set."
     ref = {reduced_formula(r) for r in reference}
     gen = [reduced_formula(g) for g in generated]
     return float(np.mean([g not in ref for g in gen])) if gen else float("nan")
 
+# %% ../nbs/05_metrics.ipynb #7ec26c49
 def success_rate(statuses) -> float:
     "Fraction of oracle evaluations whose status is 'ok'."
     s = list(statuses)

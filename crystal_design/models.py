@@ -32,11 +32,13 @@ STATE_SCALE = torch.tensor([10., 10., 10., 180., 180., 180., 230., 5.])
 class CheckpointError(CrystalDesignError):
     "A model checkpoint is unreadable, of another format, or does not match the dataset."
 
+# %% ../nbs/08_models.ipynb #54e2f60b
 def scatter_sum(x: torch.Tensor, index: torch.Tensor, n: int) -> torch.Tensor:
     "Sum rows of x into n segments given by index."
     out = x.new_zeros((n, *x.shape[1:]))
     return out.index_add_(0, index, x)
 
+# %% ../nbs/08_models.ipynb #7a4c8a15
 def mlp(sizes, act=nn.SiLU, last_act: bool = False) -> nn.Sequential:
     "Dense layers with activations between them."
     layers = []
@@ -48,6 +50,7 @@ def mlp(sizes, act=nn.SiLU, last_act: bool = False) -> nn.Sequential:
         if i < len(sizes) - 2 or last_act: layers.append(act())
     return nn.Sequential(*layers)
 
+# %% ../nbs/08_models.ipynb #f8ca09b1
 def rbf(d: torch.Tensor,                 # (E,) distances, Angstrom
         n: int = 16,                     # number of Gaussian centres
         cutoff: float = 8.0,             # centres evenly on [0, cutoff] Angstrom, width cutoff/n
@@ -97,14 +100,15 @@ class Segments:
         w = torch.exp(e - self.gather(mx))
         return w / self.gather(self.sum(w)).clamp(min=1e-12)
 
+# %% ../nbs/08_models.ipynb #b23ca11a
 def scatter_mean(x: torch.Tensor, index: torch.Tensor, n: int) -> torch.Tensor:
     "Mean of rows of x per segment (0 for empty segments)."
     return Segments(index, n).mean(x)
 
+# %% ../nbs/08_models.ipynb #1e9af349
 def scatter_softmax(e: torch.Tensor, index: torch.Tensor, n: int) -> torch.Tensor:
     "Softmax of scores e within segments."
     return Segments(index, n).softmax(e)
-
 
 # %% ../nbs/08_models.ipynb #c1720d26
 class _Gather(torch.autograd.Function):
@@ -117,6 +121,7 @@ class _Gather(torch.autograd.Function):
     def backward(ctx, grad):
         return ctx.seg.spmm(grad), None
 
+# %% ../nbs/08_models.ipynb #9ce72d74
 class _SegmentSum(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, seg):
@@ -127,6 +132,7 @@ class _SegmentSum(torch.autograd.Function):
     def backward(ctx, grad):
         return grad.index_select(0, ctx.seg.index), None
 
+# %% ../nbs/08_models.ipynb #ecb30866
 @contextmanager
 def _quiet_sparse():
     """Silence torch's one-time 'sparse CSR support is in beta' notice (the products used here are stable since torch
@@ -135,6 +141,7 @@ def _quiet_sparse():
         warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
         yield
 
+# %% ../nbs/08_models.ipynb #9bcf72bd
 class FastSegments(Segments):
     """`Segments` whose gathers and sums run through the CSR incidence matrix, built once and reused in forward and
     backward."""
@@ -165,7 +172,6 @@ class FastSegments(Segments):
     def gather(self, x): return _Gather.apply(x, self)
     def sum(self, x): return _SegmentSum.apply(x, self)
 
-
 # %% ../nbs/08_models.ipynb #03344048
 _KERNELS = {"fast": True}
 
@@ -177,6 +183,7 @@ def reference_kernels():
     try: yield
     finally: _KERNELS["fast"] = old
 
+# %% ../nbs/08_models.ipynb #1b912381
 def batch_segments(g: GraphBatch, fast: bool = True) -> SimpleNamespace:
     """The batch's four segment maps (`src`, `dst`: edges -> nodes; `edge_graph`, `node_graph`), built once per batch
     and path."""
@@ -199,6 +206,7 @@ class _SparseProduct(torch.autograd.Function):
     def backward(ctx, grad):
         return ctx.a_t @ grad.contiguous(), None, None
 
+# %% ../nbs/08_models.ipynb #998e5f62
 class StaticAdjacency:
     "A fixed weighted adjacency (no gradient to its weights) applied as one sparse product: `adj(h)` = A @ h."
     def __init__(self,
@@ -214,12 +222,14 @@ class StaticAdjacency:
     def __call__(self, h: torch.Tensor) -> torch.Tensor:
         return _SparseProduct.apply(h.contiguous(), self.a, self.a_t)
 
+# %% ../nbs/08_models.ipynb #852f35ee
 def gcn_coefficients(g: GraphBatch, w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     "Per-edge weights w/sqrt(deg_i deg_j) and degrees deg = 1 + Σ_j w_ij (self loop weight 1) of a batch's edges."
     i, j = g.edge_index
     deg = scatter_sum(w, i, len(g.species)) + 1.0
     return w / torch.sqrt(deg[i] * deg[j]), deg
 
+# %% ../nbs/08_models.ipynb #86d01367
 def gcn_adjacency(g: GraphBatch, rho_ang2: float = 4.0) -> StaticAdjacency:
     """GCN propagation matrix of a batch, built once: Σ over images of w/sqrt(deg_i deg_j) per node pair, 1/deg_i on the
     diagonal."""
@@ -307,6 +317,7 @@ class EGNNLayer(nn.Module):
         h = self.norm(h + self.phi_h(torch.cat([h, s.src.sum(m)], 1)))
         return h, x
 
+# %% ../nbs/08_models.ipynb #29d0e37d
 class EGNN(_Base):
     "EGNN policy/Q network: 4 equivariant layers, invariant readout, MLP head over the vocabulary."
     def __init__(self, n_vocab: int, hidden: int = 256, out_dim: int = 128, n_layers: int = 4, graph_dim: int = 8,
@@ -336,6 +347,7 @@ class GCNLayer(nn.Module):
             agg = scatter_sum(h[j] * coef[:, None], i, len(h)) + h / deg[:, None]
         return self.norm(h + self.act(self.lin(agg)))
 
+# %% ../nbs/08_models.ipynb #3efca071
 class GCN(_Base):
     "GCN policy/Q network with the same readout and head as `EGNN`."
     def __init__(self, n_vocab: int, hidden: int = 256, out_dim: int = 128, n_layers: int = 4, graph_dim: int = 8,
@@ -368,6 +380,7 @@ class Set2Set(nn.Module):
             q_star = torch.cat([hx, seg.sum(attention[:, None] * x)], 1)
         return q_star
 
+# %% ../nbs/08_models.ipynb #71295de8
 class MEGNetBlock(nn.Module):
     "One MEGNet block: dense pre-processing, edge/node/state updates, residuals."
     def __init__(self, width: int = 32, hidden: int = 64, first: bool = False, dims=(32, 32, 32)):
@@ -392,6 +405,7 @@ class MEGNetBlock(nn.Module):
         if self.skip: return e1, v1, u1
         return e + e1, v + v1, u + u1
 
+# %% ../nbs/08_models.ipynb #c6c78c08
 class MEGNet(_Base):
     "MEGNet Q/policy network of paper 004: 3 blocks, set2set readouts, MLP head over the vocabulary."
     def __init__(self, n_vocab: int, node_dim: int = 16, edge_dim: int = 1, state_dim: int = 8, n_blocks: int = 3,
@@ -428,8 +442,10 @@ def build_model(arch: str, vocab, **kw) -> nn.Module:
     m.arch, m.vocab, m.init_args = arch, v, dict(kw)
     return m
 
+# %% ../nbs/08_models.ipynb #e8b55fe6
 def n_params(model: nn.Module) -> int: return sum(p.numel() for p in model.parameters())
 
+# %% ../nbs/08_models.ipynb #a001d84c
 def adam(params, lr: float, **kw) -> torch.optim.Optimizer:
     """Adam with torch's fused kernel where the parameters allow it (one kernel for all tensors: 4.0 -> 1.0 ms per
     MEGNet step on 2 cores)."""
@@ -438,20 +454,19 @@ def adam(params, lr: float, **kw) -> torch.optim.Optimizer:
     fused = bool(params) and devices <= {"cpu", "cuda"} and len(devices) == 1
     return torch.optim.Adam(params, lr=lr, fused=fused or None, **kw)
 
+# %% ../nbs/08_models.ipynb #1425fb12
 def save_model(model: nn.Module, path, **meta) -> Path:
     "Save weights + architecture + init arguments + vocabulary + format version (+ any metadata), atomically."
-    import os, tempfile
+    from crystal_design.core import atomic_open
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     ck = dict(format="crystal_design.model", format_version=FORMAT_VERSION, arch=model.arch, init_args=model.init_args,
               vocab=list(model.vocab.symbols), vocab_name=model.vocab.name, state_dict=model.state_dict(), meta=meta,
               conditioned_range=getattr(model, "conditioned_range", None))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".pt")
-    os.close(fd)
-    torch.save(ck, tmp)
-    os.replace(tmp, path)
+    with atomic_open(path) as f: torch.save(ck, f)
     return path
 
+# %% ../nbs/08_models.ipynb #1f23ebab
 def load_model(path, vocab=None) -> nn.Module:
     "Load a saved network; `vocab` (name or symbols), when given, must equal the checkpoint's vocabulary."
     path = Path(path)
@@ -487,6 +502,7 @@ def load_model(path, vocab=None) -> nn.Module:
     if ck.get("conditioned_range") is not None: m.conditioned_range = tuple(ck["conditioned_range"])
     return m.eval()
 
+# %% ../nbs/08_models.ipynb #b5e9290b
 def place_on(model: nn.Module, device) -> nn.Module:
     """Run `model` on `device` behind CPU inputs and outputs: hooks move each `GraphBatch` in and the result back
     (gradients follow)."""

@@ -37,6 +37,7 @@ def species_masks(env: BatchDesignEnv, species: torch.Tensor) -> torch.Tensor:
     used = torch.zeros(len(sp), V + 1, dtype=torch.bool).scatter_(1, torch.where(sp >= 0, sp, V), True)[:, :V]
     return m & (used | (used.sum(1) < env.max_distinct)[:, None])
 
+# %% ../nbs/12_online.ipynb #93ae4d2a
 def masked_logits(logits: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     "Logits with disallowed actions at -1e9 (finite, so 0·log π stays 0)."
     return logits.masked_fill(~mask, -1e9)
@@ -51,6 +52,7 @@ class ScoredBatch:
     valid: np.ndarray
     keys: list
 
+# %% ../nbs/12_online.ipynb #49d733a2
 SPREAD_KEYS = {"band_gap": "band_gap_sd_ev"}     # where an ensemble oracle puts its spread (Evaluation.extra)
 
 class EpisodeScorer:
@@ -187,6 +189,7 @@ def env_transition(env: BatchDesignEnv, actions: torch.Tensor):
     return dict(skel=skel, sp=sp, focus=focus, action=torch.as_tensor(actions, dtype=torch.long), sp2=sp2, focus2=f2,
                 done=done), fin
 
+# %% ../nbs/12_online.ipynb #2af1802a
 class NStepAssembler:
     """Holds each env's current episode and emits n-step transitions when it ends (terminal-only rewards: exact n-step
     returns)."""
@@ -227,6 +230,7 @@ class NStepAssembler:
         self.len[rows] = 0
         return out
 
+# %% ../nbs/12_online.ipynb #7d2de307
 class ReplayBuffer:
     "Circular buffer of transitions as compact tensors (species int8); sampling is one index gather."
     FIELDS = ("skel", "sp", "focus", "action", "reward", "sp2", "focus2", "done", "disc")
@@ -295,6 +299,7 @@ class AgentConfig:
     threads: int | None = None           # torch threads (None: leave as is)
     device: str = "cpu"  # where the networks run (cpu, cuda, cuda:N, mps); env, replay and masks stay on the CPU
 
+# %% ../nbs/12_online.ipynb #10f86df0
 class DuelingHead(nn.Module):
     "Dueling Q head (Wang et al. 2016): Q(s, a) = V(s) + A(s, a) − mean_a A(s, a)."
     def __init__(self, in_features: int, n_actions: int):
@@ -304,6 +309,7 @@ class DuelingHead(nn.Module):
         a = self.a(x)
         return self.v(x) + a - a.mean(1, keepdim=True)
 
+# %% ../nbs/12_online.ipynb #9620c8ac
 class Agent:
     "Base of the online agents: the env loop, logging, checkpoints (SIGTERM-safe) and greedy design generation."
     name = "agent"
@@ -422,7 +428,7 @@ class Agent:
 
     def save(self, path) -> Path:
         "Write networks, optimisers, replay, counters, RNG states, history and the design table atomically."
-        import os, tempfile
+        from crystal_design.core import atomic_open
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         ck = dict(format="crystal_design.agent", agent=self.name, cfg=asdict(self.cfg), identity=self.run_identity(),
@@ -433,10 +439,7 @@ class Agent:
                              for k in ("skel", "order", "species", "t", "n", "used", "n_used")},
                   env_next=self.env._next, torch_rng=torch.get_rng_state(),
                   scorer=dict(designs=self.scorer.designs, episodes=self.scorer.episodes, valid=self.scorer._valid))
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".pt")
-        os.close(fd)
-        torch.save(ck, tmp)
-        os.replace(tmp, path)
+        with atomic_open(path) as f: torch.save(ck, f)
         return path
 
     def load(self, path):
@@ -525,6 +528,7 @@ class DQNConfig(AgentConfig):
     tau: float = 0.0  # > 0: Polyak-averaged target (θ' ← τθ + (1−τ)θ' every gradient step) instead of hard copies
     lr_end: float | None = None  # cosine learning-rate decay to lr·lr_end over the training episodes (None: constant)
 
+# %% ../nbs/12_online.ipynb #dcd739da
 class DQN(Agent):
     "Deep Q-learning over the batch env (paper 001), ε-greedy over allowed actions, optional double-DQN targets."
     name = "dqn"
@@ -617,6 +621,7 @@ class PPOConfig(AgentConfig):
     vf_coef: float = 0.5
     max_grad_norm: float = 0.5
 
+# %% ../nbs/12_online.ipynb #78a49624
 class PPO(Agent):
     "Proximal policy optimisation with a masked categorical policy and a value network."
     name = "ppo"
@@ -708,6 +713,7 @@ class SACConfig(AgentConfig):
     n_step: int = 1
     grad_clip: float = 10.0
 
+# %% ../nbs/12_online.ipynb #260a0b49
 class SAC(Agent):
     "Discrete soft actor-critic with twin critics and automatic temperature."
     name = "sac"

@@ -80,6 +80,7 @@ class Evaluation:
     @classmethod
     def from_dict(cls, d: dict) -> "Evaluation": return cls(**d)
 
+# %% ../nbs/07a_oracles.ipynb #cbc7d511
 def settings_hash(settings: dict) -> str:
     "Stable short hash of an oracle's settings (sorted JSON)."
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
@@ -93,6 +94,7 @@ def min_distance_ang(s: Structure) -> float:
     np.fill_diagonal(d, np.inf)
     return float(min(d.min(), min(np.linalg.norm(s.lattice.matrix, axis=1))))
 
+# %% ../nbs/07a_oracles.ipynb #387cb415
 class Oracle:
     "Base class: a batch of pymatgen Structures in, one Evaluation per structure out."
     name = "oracle"
@@ -152,6 +154,7 @@ def _chgnet(model_name: str = "0.3.0", device: str = "cpu"):  # device: cpu, cud
     with contextlib.redirect_stdout(sys.stderr):
         return CHGNet.load(model_name=model_name, use_device=str(device), verbose=False)
 
+# %% ../nbs/07a_oracles.ipynb #70e41ef0
 _local = threading.local()
 
 def _chgnet_calculator(model_name: str = "0.3.0", device: str = "cpu"):
@@ -164,6 +167,7 @@ def _chgnet_calculator(model_name: str = "0.3.0", device: str = "cpu"):
             cache[model_name, device] = CHGNetCalculator(model=_chgnet(model_name, device), use_device=str(device))
     return cache[model_name, device]
 
+# %% ../nbs/07a_oracles.ipynb #1226db35
 def _ase_relax(atoms, fmax: float, steps: int, relax_cell: bool):
     "FIRE relaxation of an ASE Atoms with its calculator; returns (converged, n_steps, final fmax)."
     from ase.optimize import FIRE
@@ -176,6 +180,7 @@ def _ase_relax(atoms, fmax: float, steps: int, relax_cell: bool):
     f = target.get_forces()
     return converged, int(opt.nsteps), float(np.sqrt((f**2).sum(1)).max())
 
+# %% ../nbs/07a_oracles.ipynb #de78c098
 def eos_bulk_modulus(volumes_ang3, energies_ev, eos: str = "birchmurnaghan"):
     "Fit E(V); return (V0 in A^3, E0 in eV, B in GPa)."
     from ase.eos import EquationOfState
@@ -184,6 +189,7 @@ def eos_bulk_modulus(volumes_ang3, energies_ev, eos: str = "birchmurnaghan"):
         v0, e0, b = EquationOfState(np.asarray(volumes_ang3), np.asarray(energies_ev), eos=eos).fit()
     return float(v0), float(e0), float(b * EV_PER_ANG3_TO_GPA)
 
+# %% ../nbs/07a_oracles.ipynb #6e62053f
 def ev_points(s: Structure,      # the crystal at the centre of the E(V) curve
               atoms_of,          # Structure -> ASE Atoms with a calculator attached
               strain: float,     # the volumes span (1 ± strain) × V(s)
@@ -203,6 +209,7 @@ def ev_points(s: Structure,      # the crystal at the centre of the E(V) curve
         ens.append(float(atoms.get_potential_energy()))
     return vols, ens
 
+# %% ../nbs/07a_oracles.ipynb #a984f96f
 class CHGNetOracle(Oracle):
     "Pretrained CHGNet: energy/forces/stress, optional FIRE relaxation, optional bulk modulus from E(V)."
     name = "chgnet"
@@ -315,6 +322,7 @@ class ImportedFactory:
     def __call__(self, *args, **kwargs): return self.resolve()(*args, **kwargs)
     def __str__(self): return f"{self.module}:{self.attr}"
 
+# %% ../nbs/07a_oracles.ipynb #743c1aa5
 def _one_line(err: BaseException) -> str:
     "An exception as one line: its type and message, whitespace collapsed, at most 400 characters."
     return f"{type(err).__name__}: {' '.join(str(err).split())}"[:400]
@@ -328,6 +336,7 @@ def calculator_description(calc) -> dict:
     text = re.sub(r" at 0x[0-9a-fA-F]+", "", json.dumps(params, sort_keys=True, default=repr))
     return {"calculator": type(calc).__qualname__, "module": type(calc).__module__, "parameters": json.loads(text)}
 
+# %% ../nbs/07a_oracles.ipynb #f2ca3389
 def factory_description(f) -> str:
     """How a calculator factory is named, arguments included ('module:name(args)'): ML calculators often keep their
     model choice out of `parameters`, so the factory tells mace_mp(model='small') from mace_mp(model='medium')."""
@@ -408,6 +417,7 @@ def calculator(self: ASECalculatorOracle):
     if tid not in self._calcs: self._calcs[tid] = self._new_calculator()
     return self._calcs[tid]
 
+# %% ../nbs/07a_oracles.ipynb #ab83ae16
 @patch
 def _atoms(self: ASECalculatorOracle, s: Structure):
     "An ASE Atoms of `s` with this thread's calculator attached."
@@ -492,6 +502,7 @@ def _factory(spec: str):
     f = ORACLES[spec]
     return (ImportedFactory.parse(f).resolve() if isinstance(f, str) else f), ()
 
+# %% ../nbs/07a_oracles.ipynb #a7984bb6
 def get_oracle(spec,                  # registered name, 'ase:MODULE:FACTORY', or an Oracle (returned as is)
                strict: bool = True,   # options the oracle does not name are an error (else left out)
                **options) -> Oracle:  # constructor options, e.g. relax=True, bulk_modulus=True, timeout_s=300
@@ -518,6 +529,7 @@ def get_oracle(spec,                  # registered name, 'ase:MODULE:FACTORY', o
         raise CrystalDesignError(f"oracle {spec!r} was made as a {type(o).__name__}, not an Oracle")
     return RelaxedOracle(o) if wrap else o
 
+# %% ../nbs/07a_oracles.ipynb #53b6939c
 def oracle_properties(spec) -> tuple:
     "What an oracle can compute: its class's `properties` (nothing loaded), else those of an instance."
     if isinstance(spec, Oracle): return tuple(spec.properties)

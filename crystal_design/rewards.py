@@ -26,10 +26,12 @@ def check_target(value, name: str = "target", positive: bool = False, nonnegativ
     if nonnegative and v < 0: raise TargetError(f"{name} must be >= 0, got {v}")
     return v
 
+# %% ../nbs/04_rewards.ipynb #454e1160
 def _failed(prop, failed):
     bad = ~np.isfinite(np.asarray(prop, dtype=float))
     return bad if failed is None else bad | np.asarray(failed, dtype=bool)
 
+# %% ../nbs/04_rewards.ipynb #9c889841
 def gap_reward(gap_ev, target_ev: float, n_distinct=None, failed=None, max_distinct: int = 5,
                penalty: float = -1.0):
     "Paper 001 eq. 1: exp(-(p - p_hat)^2), `penalty` for > `max_distinct` elements or a failed evaluation."
@@ -39,6 +41,7 @@ def gap_reward(gap_ev, target_ev: float, n_distinct=None, failed=None, max_disti
     if n_distinct is not None: bad = bad | (np.asarray(n_distinct) > max_distinct)
     return np.where(bad, penalty, np.exp(-np.nan_to_num(p - t) ** 2))
 
+# %% ../nbs/04_rewards.ipynb #fedb5757
 def eq7_reward(total_energy_ry, gap_ev, target_ev: float, alpha1: float = 1.0, alpha2: float = 5.0,
                beta: float = 1.0, failed=None, penalty: float = 0.0):
     "Paper 004 eq. 7: alpha1*log10(-E_tot[Ry]) + alpha2*exp(-(p - p_hat)^2/beta); E_tot >= 0 or NaN counts as failure."
@@ -51,6 +54,7 @@ def eq7_reward(total_energy_ry, gap_ev, target_ev: float, alpha1: float = 1.0, a
         r = alpha1 * np.log10(np.where(e < 0, -e, 1.0)) + alpha2 * np.exp(-np.nan_to_num(p - t) ** 2 / beta)
     return np.where(bad, penalty, r)
 
+# %% ../nbs/04_rewards.ipynb #2c7db961
 def formation_gap_reward(formation_ev_atom, gap_ev, target_ev: float, alpha1: float = 1.0, alpha2: float = 1.0,
                          beta1: float = 1.0, beta2: float = 1.0, failed=None, penalty: float = 0.0):
     "The paper-004 authors' code variant: alpha1*exp(-E_form/beta1) + alpha2*exp(-(gap - p_hat)^2/beta2)."
@@ -64,12 +68,14 @@ def formation_gap_reward(formation_ev_atom, gap_ev, target_ev: float, alpha1: fl
         r = alpha1 * np.exp(-np.nan_to_num(ef) / beta1) + alpha2 * np.exp(-np.nan_to_num(p - t) ** 2 / beta2)
     return np.where(bad, penalty, r)
 
+# %% ../nbs/04_rewards.ipynb #a0dab91d
 def density_reward(density_g_cm3, target_g_cm3: float, failed=None, penalty: float = -1.0):
     "CrystalGym density reward exp(-(p_hat - p)^2 / p_hat)."
     t = check_target(target_g_cm3, "density target (g/cm^3)", positive=True)
     p = np.asarray(density_g_cm3, dtype=float)
     return np.where(_failed(p, failed), penalty, np.exp(-np.nan_to_num(t - p) ** 2 / t))
 
+# %% ../nbs/04_rewards.ipynb #e9a368e0
 def bulk_modulus_reward(bulk_modulus_gpa, target_gpa: float, failed=None, penalty: float = -5.0):
     "CrystalGym bulk-modulus reward max(-|p_hat - B| / p_hat, -5)."
     t = check_target(target_gpa, "bulk-modulus target (GPa)", positive=True)

@@ -54,6 +54,7 @@ class Relaxation:
         "True when the relaxed energy means something (converged, or out of steps)."
         return self.status in ("ok", "relax_not_converged")
 
+# %% ../nbs/07g_stability.ipynb #1ceee628
 def _as_structures(structures) -> list[Structure]:
     "A non-empty list of pymatgen Structures, or one clear error."
     if isinstance(structures, Structure): structures = [structures]
@@ -100,6 +101,7 @@ def relax_one(s: Structure, fmax: float = 0.1, steps: int = 100, relax_cell: boo
     return Relaxation(relaxed, e1 if usable else float("nan"), e0, ratio - 1, bool(converged), n, status, msg,
                       time.perf_counter() - t0)
 
+# %% ../nbs/07g_stability.ipynb #ea50f173
 def relax(structures,
           fmax: float = 0.1,            # force (eV/A) and stress threshold of FIRE
           # FIRE step limit (measured below: 10 designs need <= 28 steps, 27 s on 2 shared cores)
@@ -122,6 +124,7 @@ def _mp20_frame() -> pd.DataFrame:
     df = df.assign(elements=[" ".join(sorted(set(re.findall(r"[A-Z][a-z]?", f)))) for f in df.formula])
     return df.set_index("row_index", drop=False)
 
+# %% ../nbs/07g_stability.ipynb #561e1596
 @lru_cache(None)
 def mp20_index() -> dict:
     "MP-20 (train split, all rows) indexed once by element set: {frozenset of symbols: [row_index, ...]}."
@@ -130,11 +133,13 @@ def mp20_index() -> dict:
         index.setdefault(frozenset(els.split()), []).append(int(r))
     return index
 
+# %% ../nbs/07g_stability.ipynb #5ba89aaf
 @lru_cache(None)
 def mp20_elements() -> frozenset:
     "Every element that occurs in the MP-20 train split (the elements a hull can be built for)."
     return frozenset().union(*mp20_index())
 
+# %% ../nbs/07g_stability.ipynb #a1ecda90
 _STRUCTURES: dict = {}                # row_index -> parsed Structure (each CIF parsed at most once per process)
 
 def mp20_structure(row_index: int) -> Structure:
@@ -144,6 +149,7 @@ def mp20_structure(row_index: int) -> Structure:
         _STRUCTURES[row_index] = structure_from_cif(_mp20_frame().at[row_index, "cif"], name=f"MP-20 row {row_index}")
     return _STRUCTURES[row_index]
 
+# %% ../nbs/07g_stability.ipynb #1c1d28b6
 def chemical_system(x) -> tuple[str, ...]:
     "Sorted element symbols of a Structure, Composition, formula or iterable of symbols."
     if isinstance(x, Structure): x = x.composition
@@ -151,6 +157,7 @@ def chemical_system(x) -> tuple[str, ...]:
     if isinstance(x, Composition): return tuple(sorted(el.symbol for el in x.elements))
     return tuple(sorted(set(x)))
 
+# %% ../nbs/07g_stability.ipynb #6c8a0598
 def reference_rows(elements) -> dict:
     "MP-20 rows of every subsystem of `elements` that MP-20 has: {subsystem (sorted symbols): [row_index, ...]}."
     els = chemical_system(elements)
@@ -182,6 +189,7 @@ class CHGNetEnergyOracle(CHGNetOracle):
             e = float(_chgnet(self.model).predict_structure(s, task="e")["e"])
         return Evaluation(energy_per_atom_ev=e, total_energy_ev=e * len(s), density_g_cm3=float(s.density))
 
+# %% ../nbs/07g_stability.ipynb #701d062c
 MOLECULAR_ELEMENTS = ("H", "N", "O", "F", "Cl", "Br", "I")   # elemental solids made of dimers: only the dimer is tried
 
 def element_prototypes(el: str) -> dict[str, Structure]:
@@ -205,6 +213,7 @@ def element_prototypes(el: str) -> dict[str, Structure]:
                                  [[0, 0, 0], [0.25, 0.25, 0.25]]))
     return out
 
+# %% ../nbs/07g_stability.ipynb #e660c24d
 def reference_oracles(model_name: str = "0.3.0", relaxed: bool = False) -> dict:
     """The oracles of the references: MP-20 crystals (single point, or relaxed), periodic element prototypes (cell
     relaxed), dimers (positions only)."""
@@ -224,6 +233,7 @@ def _ionic_distance(a: str, qa: int, x: str, qx: int) -> float:
     return (d if math.isfinite(d) and d > 0.8
             else float(Element(a).atomic_radius or 1.5) + float(Element(x).atomic_radius or 1.0))
 
+# %% ../nbs/07g_stability.ipynb #e1d44d54
 def _prototype(kind: str, a: str, x: str, d: float) -> Structure:
     "Cation `a` and anion `x` in a prototype (conventional names; 'anti' = roles swapped) with first A-X distance `d`."
     fcc = lambda c: Lattice([[0, c / 2, c / 2], [c / 2, 0, c / 2], [c / 2, c / 2, 0]])
@@ -250,6 +260,7 @@ def _prototype(kind: str, a: str, x: str, d: float) -> Structure:
         return conv.get_primitive_structure()
     raise CrystalDesignError(f"unknown binary prototype {kind!r}")
 
+# %% ../nbs/07g_stability.ipynb #f4da0a6c
 BINARY_KINDS = {(1, 1): ("rocksalt", "cscl", "zincblende"), (1, 2): ("fluorite",), (2, 1): ("antifluorite",),
                 (1, 3): ("reo3", "d03"), (3, 1): ("anti_reo3", "anti_d03"), (2, 3): ("corundum",)}
 
@@ -290,6 +301,7 @@ class HullReferences:
         if getattr(self, "_pd", None) is None: self._pd = PhaseDiagram(self.entries)
         return self._pd
 
+# %% ../nbs/07g_stability.ipynb #7f1d7fcc
 def hull_references(elements, store=None, model_name: str = "0.3.0", relaxed: bool = False,
                     binaries: bool = True) -> HullReferences:       # False: no prototypes for binaries MP-20 lacks
     """CHGNet energies of the MP-20 crystals of every subsystem of `elements` (+ prototype fallbacks), from `store`
@@ -347,6 +359,7 @@ class HullResult:
     missing_subsystems: list
     decomposition: dict                        # 'name formula' of the competing references -> fraction of atoms
 
+# %% ../nbs/07g_stability.ipynb #dcc8b7e6
 _HULLS: dict = {}                             # (elements, store path, model, relaxed) -> HullReferences, per process
 
 def clear_hull_cache():
@@ -354,6 +367,7 @@ def clear_hull_cache():
     _HULLS.clear()
     _STRUCTURES.clear()
 
+# %% ../nbs/07g_stability.ipynb #612f73ea
 def _references(els, store, model_name, relaxed) -> HullReferences:
     from crystal_design.store import EvaluationStore
     store = store if store is not None else EvaluationStore()
@@ -361,6 +375,7 @@ def _references(els, store, model_name, relaxed) -> HullReferences:
     if key not in _HULLS: _HULLS[key] = hull_references(els, store, model_name, relaxed)
     return _HULLS[key]
 
+# %% ../nbs/07g_stability.ipynb #26ded51e
 def e_above_hull(structure_or_composition,             # Structure, Composition or formula
                  energy_per_atom_ev: float,            # CHGNet energy of the (relaxed) crystal, eV/atom
                  # EvaluationStore of the reference energies (default: the cache's)

@@ -110,6 +110,7 @@ def get(self: EvaluationStore, s: Structure, oracle: Oracle) -> Evaluation | Non
     "The stored evaluation of `s` by `oracle` (same settings), marked `cached=True`, or None."
     return self._lookup(structure_fingerprint(s), oracle.settings_hash)
 
+# %% ../nbs/07e_store.ipynb #49738dde
 @patch
 def _lookup(self: EvaluationStore, fp: str, sh: str, c=None) -> Evaluation | None:
     if c is None:
@@ -120,6 +121,7 @@ def _lookup(self: EvaluationStore, fp: str, sh: str, c=None) -> Evaluation | Non
     ev.cached = True
     return ev
 
+# %% ../nbs/07e_store.ipynb #7cb7399b
 @patch
 def put(self: EvaluationStore, s: Structure, ev: Evaluation, settings_hash: str | None = None,
         fingerprint: str | None = None):
@@ -131,6 +133,7 @@ def put(self: EvaluationStore, s: Structure, ev: Evaluation, settings_hash: str 
                   (fingerprint or structure_fingerprint(s), settings_hash or ev.settings_hash, ev.oracle, ev.status,
                    s.composition.reduced_formula, time.time(), json.dumps(d, default=_to_json)))
 
+# %% ../nbs/07e_store.ipynb #dfea24f3
 @patch
 def rows(self: EvaluationStore, oracle: str | None = None) -> list[dict]:
     "All stored rows (optionally of one oracle) as dicts, oldest first."
@@ -146,6 +149,7 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError: return True
     return True
 
+# %% ../nbs/07e_store.ipynb #3d7c63c2
 @patch
 def _claim(self: EvaluationStore, fps, sh: str, limit: int | None = None) -> tuple[set, dict]:
     """Claim up to `limit` of the keys (fps x sh) that are free, expired or held by a dead local process; returns
@@ -173,6 +177,7 @@ def _claim(self: EvaluationStore, fps, sh: str, limit: int | None = None) -> tup
             raise
     return mine, done
 
+# %% ../nbs/07e_store.ipynb #8d5e1802
 @patch
 def _release(self: EvaluationStore, fps=None):
     "Drop this store object's claims (all of them, or those of `fps`)."
@@ -180,6 +185,7 @@ def _release(self: EvaluationStore, fps=None):
         if fps is None: c.execute("DELETE FROM claims WHERE owner=?", (self.owner,))
         else: c.executemany("DELETE FROM claims WHERE owner=? AND fingerprint=?", [(self.owner, fp) for fp in fps])
 
+# %% ../nbs/07e_store.ipynb #5ff163cf
 @patch
 def _heartbeat(self: EvaluationStore, stop: threading.Event):
     "Renew this owner's claims every lease_s/3 until `stop` is set."
@@ -240,15 +246,18 @@ def evaluate(self: EvaluationStore, structures, oracle: Oracle, executor=None, p
 def _evaluate_task(oracle: Oracle, key, s: Structure):
     return key, oracle.evaluate_one(s)
 
+# %% ../nbs/07e_store.ipynb #ad459a7e
 def _init_worker(threads: int):
     set_threads(threads)
 
+# %% ../nbs/07e_store.ipynb #840885a7
 class SerialExecutor:
     "Evaluate in this process, one structure after another."
     claim_chunk = 1          # the store claims one key at a time for it
     def map_unordered(self, oracle, items):
         for key, s in items: yield _evaluate_task(oracle, key, s)
 
+# %% ../nbs/07e_store.ipynb #c5aed8a8
 class LocalExecutor:
     "A pool of worker processes, each limited to `threads_per_worker` BLAS/torch threads."
     def __init__(self, workers: int = 2, threads_per_worker: int = 1):
@@ -262,6 +271,7 @@ class LocalExecutor:
             futs = [pool.submit(_evaluate_task, oracle, k, s) for k, s in items]
             for f in as_completed(futs): yield f.result()
 
+# %% ../nbs/07e_store.ipynb #b37a99c2
 class ThreadExecutor:
     "Threads in this process: right for oracles whose work runs in child processes (GPAW, QE), no worker start-up cost."
     def __init__(self, workers: int = 2):
@@ -274,6 +284,7 @@ class ThreadExecutor:
             futs = [pool.submit(_evaluate_task, oracle, k, s) for k, s in items]
             for f in as_completed(futs): yield f.result()
 
+# %% ../nbs/07e_store.ipynb #aab1410c
 def _dask_client(address, timeout_s: float = 10):
     "A `distributed.Client` on the scheduler at `address` (a tcp:// address or a cluster), or one clear error."
     from distributed import Client
@@ -284,12 +295,14 @@ def _dask_client(address, timeout_s: float = 10):
         raise CrystalDesignError(f"cannot reach the dask scheduler at {address!r} within {timeout_s} s ({e}). "
                                  f"Start one (`dask scheduler`, `make_cluster`) and pass its tcp:// address.") from None
 
+# %% ../nbs/07e_store.ipynb #d35fbe26
 def _local_cluster(workers: int, threads_per_worker: int):
     "Dask worker processes on this machine (loopback only, no dashboard), each with `threads_per_worker` BLAS threads."
     from distributed import LocalCluster
     return LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker, processes=True, host="127.0.0.1",
                         dashboard_address=None, env={"OMP_NUM_THREADS": str(threads_per_worker)})
 
+# %% ../nbs/07e_store.ipynb #63cd9a16
 class DaskExecutor:
     "Run on the dask scheduler at `address` (tcp:// address or cluster; default: a local cluster of `workers`)."
     def __init__(self, address=None, workers: int = 2, threads_per_worker: int = 1, timeout_s: float = 10):

@@ -24,6 +24,7 @@ __all__ = ['DatasetError', 'skeletons_from_cifs', 'Transitions', 'TrajectoryData
 class DatasetError(CrystalDesignError):
     "An offline dataset is empty or does not fit the vocabulary."
 
+# %% ../nbs/09_trajectories.ipynb #135e3ef4
 def _spacegroup(s, symprec: float = 0.1) -> int:
     import spglib
     try:
@@ -31,10 +32,11 @@ def _spacegroup(s, symprec: float = 0.1) -> int:
         return int(spglib.get_symmetry_dataset(cell, symprec=symprec).number)
     except Exception: return 1
 
+# %% ../nbs/09_trajectories.ipynb #f0a28bff
 def skeletons_from_cifs(cifs, names=None, use_cache: bool = True) -> list[Skeleton]:
     """Skeletons (reference species + spglib space group of the true crystal) of CIF texts; parsed once, then cached on
     disk."""
-    import os, tempfile
+    from crystal_design.core import atomic_open
     from crystal_design.data import structure_from_cif
     cifs = list(cifs)
     if not cifs: raise DatasetError("no crystals given (empty CIF list)")
@@ -61,12 +63,10 @@ def skeletons_from_cifs(cifs, names=None, use_cache: bool = True) -> list[Skelet
         frac = np.zeros((len(out), N, 3))
         for i, sk in enumerate(out): frac[i, :sk.n_sites] = sk.frac_coords
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
-        with os.fdopen(fd, "wb") as f:
+        with atomic_open(path) as f:
             np.savez(f, lattice=np.stack([sk.lattice for sk in out]), frac=frac, n=np.array([sk.n_sites for sk in out]),
                      sg=np.array([sk.spacegroup for sk in out]),
                      species=np.array([" ".join(sk.reference_species) for sk in out]))
-        os.replace(tmp, path)
     return out
 
 # %% ../nbs/09_trajectories.ipynb #171d3feb
@@ -86,6 +86,7 @@ class Transitions:
                            None if self.next_state is None else self.next_state.to(device),
                            self.done.to(device), self.crystal, self.target.to(device))
 
+# %% ../nbs/09_trajectories.ipynb #58c43af3
 class TrajectoryData:
     "Offline trajectories of known crystals: k BFS orders per crystal, transitions = (crystal, order, step) indices."
     def __init__(self, skeletons, vocab, k: int = 5, labels: dict | None = None, seed: int = 0,
@@ -229,6 +230,7 @@ def reconstruct(policy, data: TrajectoryData, target=None, order: int = 0, greed
             used[c, a] = True
     return sp
 
+# %% ../nbs/09_trajectories.ipynb #d5dde669
 def uniform_policy(n_vocab: int, seed: int = 0):
     "A policy scoring every element with iid uniform noise (argmax = uniformly random allowed element)."
     g = torch.Generator().manual_seed(seed)

@@ -12,8 +12,9 @@ Reads the module notebooks (nbs/[0-9]*.ipynb; not nbs/repro/, not index) and the
   * public functions, classes and methods of public classes in the package, how many have docments (a parameter
     with a trailing `# comment` on its line inside the signature, fastcore's convention; for a class: its
     `__init__` or a commented annotated field) and how many have a docstring;
-  * ruff findings with the rules the project will gate on
-    (`ruff check --select E501,E701,E702,E703,F401 --line-length 120 crystal_design`), by rule code;
+  * ruff findings with the rules of the issue (`ruff check --select E501,E701,E702,E703,F401 --line-length 120
+    crystal_design`), by rule code; the gate (ruff.toml) is all of them but E701 (`if x: return y`, the nbdev and
+    fastcore one-line style), which is reported on its own line without a goal;
   * import cycles among crystal_design modules (module- and function-level imports, absolute and relative),
     as strongly connected components of size > 1, and the modules that import crystal_design.cli.
 Prints markdown tables with the issue's goals beside the totals; with --json the last line of stdout is one JSON
@@ -381,6 +382,7 @@ def print_report(stats):
         print("| " + " | ".join(fmt(row[k]) for k, _ in cols) + " |")
     t, ruff, imp = stats["totals"], stats["ruff"], stats["imports"]
     goal = stats["goals"]
+    gate_total = sum(v for k, v in ruff.get("by_rule_without_modidx", {}).items() if k != "E701")
     print("\n## Totals\n")
     print("| measure | now | goal |\n|---|---|---|")
     lines = [("module notebooks", t["notebooks"], ""),
@@ -395,10 +397,11 @@ def print_report(stats):
              ("public functions/classes/methods", t["public"], ""),
              ("... with docments", t["with_docments"], ""),
              ("... with a docstring", t["with_docstring"], ""),
-             ("ruff findings " + RUFF_RULES, fmt(t["ruff_findings"]) if ruff["available"] else "unavailable",
-              goal["ruff_findings"]),
-             ("... without _modidx.py (generated)",
-              fmt(t["ruff_findings_without_modidx"]) if ruff["available"] else "unavailable", goal["ruff_findings"]),
+             ("ruff findings " + RUFF_RULES, fmt(t["ruff_findings"]) if ruff["available"] else "unavailable", ""),
+             ("... of the gate (all but E701), without _modidx.py (generated)",
+              fmt(gate_total) if ruff["available"] else "unavailable", goal["ruff_findings"]),
+             ("... E701 one-line compound statements (allowed: fastcore style)",
+              ruff.get("by_rule_without_modidx", {}).get("E701", 0) if ruff["available"] else "unavailable", ""),
              ("import cycles (all imports)", t["import_cycles"], goal["import_cycles"]),
              ("import cycles (module-level imports only)", t["import_cycles_module_level"], "")]
     for name, now, target in lines:

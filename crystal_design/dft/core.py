@@ -40,6 +40,7 @@ def band_edges(eigenvalues_ev, occupations) -> tuple[float, float]:
     if occ.all(): return float(e[occ].max()), float("nan")        # no empty band computed
     return float(e[occ].max()), float(e[~occ].min())
 
+# %% ../../nbs/07b_dft.ipynb #fbfab5d4
 def gap_from_bands(eigenvalues_ev, occupations, metal_tol_ev: float = 1e-3) -> tuple[float | None, str]:
     """(gap in eV, status): 'too_few_bands' when no empty level, 'metallic' when LUMO < HOMO, fractional occupations
     -> 0 eV."""
@@ -51,6 +52,7 @@ def gap_from_bands(eigenvalues_ev, occupations, metal_tol_ev: float = 1e-3) -> t
     if lumo < homo - metal_tol_ev: return None, "metallic"
     return max(lumo - homo, 0.0), "ok"
 
+# %% ../../nbs/07b_dft.ipynb #29c18240
 def fixed_occupations(n_bands: int, n_electrons: float, shape) -> np.ndarray:
     "Fixed (insulator) occupations, spin-unpolarised: the lowest n_electrons/2 bands at every k-point are filled."
     f = np.zeros(shape)
@@ -72,6 +74,7 @@ class Rung:
     mixing_beta: float = 0.7
     maxiter: int = 100
 
+# %% ../../nbs/07b_dft.ipynb #cb4764d0
 FINAL = {"timeout", "missing_pseudopotential", "overlapping_atoms", "engine_crash", "ok"}
 
 def next_rung(r: Rung, failure: str) -> Rung | None:
@@ -85,6 +88,7 @@ def next_rung(r: Rung, failure: str) -> Rung | None:
         return None if r.mixing_beta <= 0.1 else replace(r, mixing_beta=r.mixing_beta / 2, maxiter=r.maxiter * 2)
     return None
 
+# %% ../../nbs/07b_dft.ipynb #d573cfaa
 def climb(run, ladder: bool = True, start: Rung = Rung()) -> tuple[dict, list[dict], Rung]:
     """Call `run(rung)` (-> result dict with 'status') up the ladder from `start` until ok or final; return (last
     result, attempts, last rung)."""
@@ -98,6 +102,7 @@ def climb(run, ladder: bool = True, start: Rung = Rung()) -> tuple[dict, list[di
         if res["status"] == "ok" or nxt is None: return res, attempts, rung
         rung = nxt
 
+# %% ../../nbs/07b_dft.ipynb #f115eed7
 def eos_points(run, s, rung: Rung, strain: float = 0.06, n: int = 5):
     """Energies of `s` isotropically scaled to n volumes within +-strain (fixed fractional positions): (volumes,
     energies) or (None, failed result)."""
@@ -111,6 +116,7 @@ def eos_points(run, s, rung: Rung, strain: float = 0.06, n: int = 5):
         ens.append(r["energy_ev"])
     return vols, ens
 
+# %% ../../nbs/07b_dft.ipynb #11eb3338
 def add_bulk_modulus(ev, run, s, rung: Rung, strain: float = 0.06):
     """Fill `ev.bulk_modulus_gpa` (GPa) from a 5-volume E(V) fit around `s`, or mark `ev` failed with the failing
     point's status."""
@@ -161,6 +167,7 @@ def elemental_reference(symbol: str, box_ang: float = 10.0) -> tuple[Structure, 
     from pymatgen.io.ase import AseAtomsAdaptor
     return AseAtomsAdaptor.get_structure(bulk(symbol)), "crystal"
 
+# %% ../../nbs/07b_dft.ipynb #55893509
 def formation_energy_per_atom(total_energy_ev: float, composition, reference_ev_per_atom: dict) -> float:
     "(E - sum_i n_i mu_i) / N for a pymatgen Composition (or formula) and element -> reference energy per atom (eV)."
     from pymatgen.core import Composition
@@ -168,7 +175,6 @@ def formation_energy_per_atom(total_energy_ev: float, composition, reference_ev_
     missing = sorted(e.symbol for e in comp.elements if e.symbol not in reference_ev_per_atom)
     if missing: raise CrystalDesignError(f"no reference energy for {missing}")
     return float((total_energy_ev - sum(n * reference_ev_per_atom[e.symbol] for e, n in comp.items())) / comp.num_atoms)
-
 
 # %% ../../nbs/07b_dft.ipynb #f16c447b
 @dataclass
@@ -181,6 +187,7 @@ class RunResult:
     timed_out: bool = False
     files: dict = field(default_factory=dict)   # name -> text of requested output files
 
+# %% ../../nbs/07b_dft.ipynb #724c186e
 def run_engine(cmd: list[str], files: dict[str, str] | None = None, timeout_s: float = 600, collect=(),
                env: dict | None = None, keep: bool = False, scratch_root=None) -> RunResult:
     """Run `cmd` behind the guard in a new scratch folder holding `files`; its process group dies after `timeout_s`,

@@ -38,6 +38,7 @@ def qe_available() -> bool:
     "True when pw.x and ld1.x are on PATH."
     return shutil.which("pw.x") is not None and shutil.which("ld1.x") is not None
 
+# %% ../../nbs/07d_espresso.ipynb #cb1f65a0
 def qe_version() -> str:
     "pw.x version string (e.g. '6.7MaX')."
     if not qe_available(): raise EngineNotInstalled(QE_INSTALL)
@@ -105,6 +106,7 @@ def generate_paw(symbol: str, dest=None) -> Path:
     os.replace(tmp, path)
     return path
 
+# %% ../../nbs/07d_espresso.ipynb #5eec501a
 def upf_valence(path) -> float:
     "Valence charge z_valence from a UPF file header."
     head = Path(path).read_text(errors="replace")[:20000]
@@ -313,6 +315,7 @@ def render_launcher(template: str, n: int) -> list[str]:
                                  f"template {template!r}: only {{n}} (the number of MPI ranks) is known")
     return shlex.split(template.format(n=n))
 
+# %% ../../nbs/07d_espresso.ipynb #132c0186
 def pw_argv(prefix: list[str], inp: str = PW_INPUT) -> list[str]:
     "The pw.x command line: the launcher prefix, `pw.x` unless the prefix already names it, then `-in inp`."
     has_pw = any(Path(t).name.startswith("pw.x") for t in prefix)
@@ -369,16 +372,19 @@ def cutoff_source(self: QEOracle) -> str:
     return src + (f"; explicit {sorted(self.explicit & {'ecutwfc_ry', 'ecutrho_ry'})}"
                   if self.explicit & {"ecutwfc_ry", "ecutrho_ry"} else "")
 
+# %% ../../nbs/07d_espresso.ipynb #72df4e22
 @patch
 def settings(self: QEOracle):
     return dict(preset=self.preset, **self.params, pseudos=self.pseudos.label, cutoffs=self.cutoff_source(),
                 ladder=self.ladder, timeout_s=self.timeout_s, bulk_modulus=self.bulk_modulus,
                 **({"relax_steps": self.relax_steps} if self.relax_steps else {}))
 
+# %% ../../nbs/07d_espresso.ipynb #5e7005fb
 @patch
 def versions(self: QEOracle):
     return {"pw.x": qe_version(), "pseudopotentials": self.pseudos.label, "command": shlex.join(pw_argv(self.prefix))}
 
+# %% ../../nbs/07d_espresso.ipynb #7833eff4
 @patch
 def params_for(self: QEOracle, symbols) -> dict:
     "The preset's settings with the cutoffs for these elements (the SSSP table's largest, unless set explicitly)."

@@ -31,6 +31,7 @@ __all__ = ['GPAW_INSTALL', 'GPAW_PRESETS', 'MAGNETIC', 'SPIN_REFERENCES', 'Engin
 class EngineNotInstalled(CrystalDesignError):
     "A DFT engine was requested but is not installed."
 
+# %% ../../nbs/07c_gpaw.ipynb #a337c0cf
 GPAW_INSTALL = ("GPAW is not installed. Install it with: apt-get install -y libxc-dev libopenmpi-dev && "
                 "pip install gpaw gpaw-data   (or: bash install.sh, which does both)")
 
@@ -41,6 +42,7 @@ def gpaw_available() -> bool:
         return True
     except ImportError: return False
 
+# %% ../../nbs/07c_gpaw.ipynb #d7a4b518
 @lru_cache(None)
 def gpaw_setups(xc: str = "PBE") -> dict[str, int]:
     "Element -> valence electrons of the default PAW setups shipped in gpaw-data."
@@ -74,6 +76,7 @@ def afm_guess(s: Structure, magnitude_mub: float = 4.0) -> tuple[Structure, list
             if site.specie.symbol in MAGNETIC else 0.0 for site in sc]
     return sc, moms
 
+# %% ../../nbs/07c_gpaw.ipynb #8985314d
 def magnetic_note(s: Structure, rung: Rung, res: dict, afm: bool = False) -> str:
     """A warning when a gap-0 verdict came from a smeared / ferromagnetic rung on a crystal that may order
     antiferromagnetically."""
@@ -91,6 +94,7 @@ def magnetic_note(s: Structure, rung: Rung, res: dict, afm: bool = False) -> str
 def _worker_source() -> str:
     return (Path(str(importlib.resources.files("crystal_design")))/"dft"/"gpaw_worker.py").read_text()
 
+# %% ../../nbs/07c_gpaw.ipynb #8fe2465c
 class GPAWOracle(Oracle):
     """GPAW plane-wave PBE: band gap (eigenvalues), total energy, optional relaxation (density), 5-volume bulk
     modulus, formation energy."""
@@ -232,6 +236,7 @@ class GPAWOracle(Oracle):
         ev.formation_energy_per_atom_ev = formation_energy_per_atom(ev.total_energy_ev, s.composition, mu)
         ev.extra["reference_energy_per_atom_ev"] = mu
 
+# %% ../../nbs/07c_gpaw.ipynb #0d0d3607
 SPIN_REFERENCES = ("O", "Cr", "Mn", "Fe", "Co", "Ni")   # O2 is a triplet; magnetic 3d metals
 
 class GPAWReference(Oracle):
@@ -266,4 +271,3 @@ class GPAWReference(Oracle):
             ev.extra = dict(element=el, kind="gas" if gas else "crystal", iterations=res.get("iterations"))
         ev.seconds = time.perf_counter() - t0
         return ev
-

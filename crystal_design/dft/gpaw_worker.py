@@ -25,6 +25,7 @@ def _gpaw_calc(p: dict, rung: dict, n_electrons: float):
                 spinpol=rung["spin_polarized"], mixer=Mixer(beta=rung["mixing_beta"], nmaxold=5, weight=50.0),
                 maxiter=rung["maxiter"], convergence={"energy": p["conv_energy_ev"]})
 
+# %% ../../nbs/07c0_gpaw_worker.ipynb #55210872
 def _worker(inp: str, out: str):
     "Child-process entry: run one GPAW calculation described by `inp` (JSON), write raw results to `out`."
     t0 = time.perf_counter()
