@@ -17,8 +17,8 @@ from .core import CrystalDesignError, json_default, run_folder, run_params
 __all__ = ['Y2O3_POTENTIAL', 'RLCSP_REFERENCE_EV_PER_ATOM', 'ENGINES', 'MOVES', 'POLICIES', 'IonicPotential',
            'lammps_cell', 'Relaxed', 'IonicEngine', 'bixbyite_y2o3', 'ionic_reference_energy', 'matches_bixbyite',
            'CHGNetEngine', 'make_engine', 'formula_units', 'random_structure', 'apply_move', 'MovePolicy',
-           'UniformPolicy', 'Reinforce', 'NPG', 'PPO', 'make_policy', 'CSPConfig', 'BasinHopping', 'run_csp',
-           'run_csp_many']
+           'UniformMoves', 'ReinforceMoves', 'NPGMoves', 'PPOMoves', 'make_policy', 'CSPConfig', 'BasinHopping',
+           'run_csp', 'run_csp_many']
 
 # %% ../nbs/15_csp.ipynb #b69ac81c
 @dataclass
@@ -454,12 +454,12 @@ class MovePolicy:
     def update(self, zs, acts, rewards): pass
 
 # %% ../nbs/15_csp.ipynb #c0467685
-class UniformPolicy(MovePolicy):
+class UniformMoves(MovePolicy):
     name = "uniform"
     def probs(self, z, theta=None): return np.full(self.k, 1.0 / self.k)
 
 # %% ../nbs/15_csp.ipynb #479fcf41
-class Reinforce(MovePolicy):
+class ReinforceMoves(MovePolicy):
     """RLCSP's REINFORCE as its authors ran it for Y2O3 (settings of lrcfmd/rlcsp's Y2O3 input; the rules below restate
     what their code does). Per step t of an episode, in order:
     R_t = Σ_{i≥t} r_i (undiscounted, to the episode's end); R̃_t = (R_t − mean)/sd over the last `scale_window` unscaled
@@ -503,7 +503,7 @@ class Reinforce(MovePolicy):
         self.updates += 1
 
 # %% ../nbs/15_csp.ipynb #9c819369
-class NPG(MovePolicy):
+class NPGMoves(MovePolicy):
     "Natural policy gradient: Fisher-preconditioned REINFORCE gradient with a KL trust region δ."
     name = "npg"
     def __init__(self, *a, delta: float = 0.01, damping: float = 1e-3, **kw):
@@ -522,7 +522,7 @@ class NPG(MovePolicy):
         self.updates += 1
 
 # %% ../nbs/15_csp.ipynb #2ae99c73
-class PPO(MovePolicy):
+class PPOMoves(MovePolicy):
     "Clipped-surrogate PPO on each episode (several epochs of gradient ascent), optional baselines."
     name = "ppo"
     def __init__(self, *a, clip: float = 0.2, epochs: int = 10, ppo_lr: float = 0.05, **kw):
@@ -545,7 +545,7 @@ class PPO(MovePolicy):
         self.updates += 1
 
 # %% ../nbs/15_csp.ipynb #473097b0
-POLICIES = {"uniform": UniformPolicy, "reinforce": Reinforce, "npg": NPG, "ppo": PPO}
+POLICIES = {"uniform": UniformMoves, "reinforce": ReinforceMoves, "npg": NPGMoves, "ppo": PPOMoves}
 
 def make_policy(name: str, **kw) -> MovePolicy:
     if name not in POLICIES: raise CrystalDesignError(f"unknown move policy {name!r}; choose one of {sorted(POLICIES)}")

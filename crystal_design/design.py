@@ -337,6 +337,15 @@ class DesignConfig:
     stability_tau: float = 0.1         # tau of the stability factor (eV/atom)
     stability_sigma: float = 0.1       # sigma of the stability factor (eV/atom)
 
+    @classmethod
+    def from_record(cls, record) -> DesignConfig:
+        "The configuration a run recorded: its config.json (a path or the loaded dict; `DesignRun.record`)."
+        if not isinstance(record, dict): record = json.loads(Path(record).read_text())
+        if record.get("command") != "design" or "params" not in record:
+            raise CrystalDesignError("not the record of a design run (config.json of `crystal-design design`)")
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in record["params"].items() if k in names})
+
     def task(self) -> Task:
         "The target as a `Task`, after checking every number of the configuration (one error naming the problem)."
         if not isinstance(self.episodes, (int, np.integer)) or self.episodes < 1:

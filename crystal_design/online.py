@@ -24,8 +24,8 @@ from .rewards import Task
 
 # %% auto #0
 __all__ = ['SPREAD_KEYS', 'AGENTS', 'species_masks', 'masked_logits', 'ScoredBatch', 'EpisodeScorer', 'env_transition',
-           'NStepAssembler', 'ReplayBuffer', 'AgentConfig', 'DuelingHead', 'Agent', 'DQNConfig', 'DQN', 'PPOConfig',
-           'PPO', 'SACConfig', 'SAC', 'make_agent']
+           'NStepAssembler', 'ReplayBuffer', 'AgentConfig', 'DuelingHead', 'Agent', 'OffPolicyAgent', 'DQNConfig',
+           'DQN', 'PPOConfig', 'PPO', 'SACConfig', 'SAC', 'make_agent']
 
 # %% ../nbs/12_online.ipynb #eb5f7e4b
 def species_masks(env: BatchDesignEnv, species: torch.Tensor) -> torch.Tensor:
@@ -507,6 +507,36 @@ class Agent:
         finally: self.gen.set_state(state)
         return [(int(s), tuple(sym)) for s, sym in zip(fin.skel_ids.tolist(), env.symbols(fin))]
 
+# %% ../nbs/12_online.ipynb #2cba03b1
+class OffPolicyAgent(Agent):
+    "An agent that learns from a replay buffer of n-step transitions (DQN, SAC): replay, n-step and update credit."
+    def build_replay(self):
+        "The replay buffer and the n-step assembler (call at the end of `build`)."
+        sites = self.env.pool.max_sites
+        self.replay = ReplayBuffer(self.cfg.buffer_size, sites)
+        self.nstep = NStepAssembler(self.env.n_envs, sites, sites, self.cfg.n_step, self.cfg.gamma)
+        self._credit = 0.0
+
+    def observe(self, tr, reward):
+        "Store the n-step transitions that became complete; then `updates_per_step` updates per batch-env step."
+        out = self.nstep(tr, reward)
+        if out is not None: self.replay.add(out)
+        if len(self.replay) < max(self.cfg.learning_starts, self.cfg.batch_size): return
+        self._credit += self.cfg.updates_per_step
+        while self._credit >= 1:
+            self._credit -= 1
+            self.update()
+
+    def extra_state(self):
+        return dict(replay=self.replay.state_dict(), credit=self._credit, nstep=(self.nstep.buf, self.nstep.len))
+
+    def load_extra_state(self, d):
+        self.replay.load_state_dict(d["replay"])
+        self._credit = d["credit"]
+        self.nstep.buf, self.nstep.len = d["nstep"]
+
+    def update(self) -> dict: raise NotImplementedError
+
 # %% ../nbs/12_online.ipynb #bcf66d17
 @dataclass
 class DQNConfig(AgentConfig):
@@ -529,7 +559,7 @@ class DQNConfig(AgentConfig):
     lr_end: float | None = None  # cosine learning-rate decay to lr·lr_end over the training episodes (None: constant)
 
 # %% ../nbs/12_online.ipynb #dcd739da
-class DQN(Agent):
+class DQN(OffPolicyAgent):
     "Deep Q-learning over the batch env (paper 001), ε-greedy over allowed actions, optional double-DQN targets."
     name = "dqn"
     def build(self):
@@ -537,65 +567,50 @@ class DQN(Agent):
         self.q_target = copy.deepcopy(self.q).eval()
         for p in self.q_target.parameters(): p.requires_grad_(False)
         self.opt = adam(self.q.parameters(), lr=self.cfg.lr)
-        self.replay = ReplayBuffer(self.cfg.buffer_size, self.env.pool.max_sites)
-        self.nstep = NStepAssembler(
-            self.env.n_envs, self.env.pool.max_sites, self.env.pool.max_sites, self.cfg.n_step, self.cfg.gamma
-        )
-        self._credit = 0.0
+        self.build_replay()
 
     def modules(self): return dict(q=self.q, q_target=self.q_target, opt=self.opt)
-    def extra_state(self):
-        return dict(replay=self.replay.state_dict(), credit=self._credit, nstep=(self.nstep.buf, self.nstep.len))
-    def load_extra_state(self, d):
-        self.replay.load_state_dict(d["replay"])
-        self._credit = d["credit"]
-        self.nstep.buf, self.nstep.len = d["nstep"]
 
     def exploration(self) -> float:
+        "ε of ε-greedy now: exponential decay per environment step."
         c = self.cfg
         return c.eps_min + (c.eps_start - c.eps_min) * math.exp(-c.eps_decay * self.env_steps / self.env.n_envs)
 
     def policy_logits(self, g): return self.q(g)
 
     def act(self, g, mask, explore=True):
-        a = masked_logits(self.q(g), mask).argmax(1)
-        if explore:
-            rnd = (torch.rand(mask.shape, generator=self.gen) * mask).argmax(1)
-            a = torch.where(torch.rand(len(a), generator=self.gen) < self.exploration(), rnd, a)
-        return a
+        greedy = masked_logits(self.q(g), mask).argmax(1)
+        if not explore: return greedy
+        random_action = (torch.rand(mask.shape, generator=self.gen) * mask).argmax(1)
+        return torch.where(torch.rand(len(greedy), generator=self.gen) < self.exploration(), random_action, greedy)
 
-    def observe(self, tr, reward):
-        out = self.nstep(tr, reward)
-        if out is not None: self.replay.add(out)
-        if len(self.replay) < max(self.cfg.learning_starts, self.cfg.batch_size): return
-        self._credit += self.cfg.updates_per_step
-        while self._credit >= 1:
-            self._credit -= 1
-            self.update()
-
-    def td_target(self, b) -> torch.Tensor:
-        y = b["reward"].clone()
-        nd = (~b["done"]).nonzero().flatten()
-        if len(nd):
+    def td_target(self, batch) -> torch.Tensor:
+        """r + γⁿ·Q_target(s′, a′) for transitions whose next state is not terminal (a′ = argmax of the online
+        network with double DQN, of the target network without), r alone for terminal ones."""
+        target = batch["reward"].clone()
+        live = (~batch["done"]).nonzero().flatten()         # rows with a non-terminal next state
+        if len(live):
             with torch.no_grad():
-                g2 = self.observe_states(b["skel"][nd], b["sp2"][nd], b["focus2"][nd])
-                m2 = species_masks(self.env, b["sp2"][nd])
-                qt = masked_logits(self.q_target(g2), m2)
+                next_obs = self.observe_states(batch["skel"][live], batch["sp2"][live], batch["focus2"][live])
+                next_mask = species_masks(self.env, batch["sp2"][live])
+                q_next_target = masked_logits(self.q_target(next_obs), next_mask)
                 if self.cfg.double:
-                    a2 = masked_logits(self.q(g2), m2).argmax(1, keepdim=True)
-                    q2 = qt.gather(1, a2).squeeze(1)
-                else: q2 = qt.max(1).values
-            y[nd] += b["disc"][nd] * q2
-        return y
+                    best_next = masked_logits(self.q(next_obs), next_mask).argmax(1, keepdim=True)
+                    q_next = q_next_target.gather(1, best_next).squeeze(1)
+                else: q_next = q_next_target.max(1).values
+            target[live] += batch["disc"][live] * q_next
+        return target
 
     def update(self) -> dict:
-        b = self.replay.sample(self.cfg.batch_size, self.gen, self.cfg.per_alpha, self.cfg.per_beta)
-        y = self.td_target(b)
-        q = self.q(self.observe_states(b["skel"], b["sp"], b["focus"])).gather(1, b["action"][:, None]).squeeze(1)
-        loss = (b["weight"] * nn.functional.smooth_l1_loss(q, y, reduction="none")).mean()
-        if self.cfg.per_alpha > 0: self.replay.update_priorities(b["index"], (q - y).abs())
+        "One gradient step on a replayed batch: importance-weighted Huber TD loss, then the target network."
+        batch = self.replay.sample(self.cfg.batch_size, self.gen, self.cfg.per_alpha, self.cfg.per_beta)
+        target = self.td_target(batch)
+        obs = self.observe_states(batch["skel"], batch["sp"], batch["focus"])
+        q = self.q(obs).gather(1, batch["action"][:, None]).squeeze(1)
+        td_loss = (batch["weight"] * nn.functional.smooth_l1_loss(q, target, reduction="none")).mean()
+        if self.cfg.per_alpha > 0: self.replay.update_priorities(batch["index"], (q - target).abs())
         self.opt.zero_grad()
-        loss.backward()
+        td_loss.backward()
         nn.utils.clip_grad_norm_(self.q.parameters(), self.cfg.grad_clip)
         for grp in self.opt.param_groups: grp["lr"] = self.cfg.lr * self.lr_factor()
         self.opt.step()
@@ -604,7 +619,7 @@ class DQN(Agent):
             with torch.no_grad():
                 torch._foreach_lerp_(list(self.q_target.parameters()), list(self.q.parameters()), self.cfg.tau)
         elif self.updates % self.cfg.target_update == 0: self.q_target.load_state_dict(self.q.state_dict())
-        self.losses = dict(td=float(loss.detach()), q_mean=float(q.detach().mean()))
+        self.losses = dict(td=float(td_loss.detach()), q_mean=float(q.detach().mean()))
         return self.losses
 
 # %% ../nbs/12_online.ipynb #5488f885
@@ -634,17 +649,18 @@ class PPO(Agent):
     def policy_logits(self, g): return self.pi(g)
 
     def act(self, g, mask, explore=True):
-        lg = masked_logits(self.pi(g), mask)
-        a = torch.multinomial(torch.softmax(lg, 1), 1, generator=self.gen).squeeze(1) if explore else lg.argmax(1)
-        self._last = dict(
-            logp=torch.log_softmax(lg, 1).gather(1, a[:, None]).squeeze(1), value=self.v(g).squeeze(1), mask=mask
-        )
-        return a
+        logits = masked_logits(self.pi(g), mask)
+        action = (torch.multinomial(torch.softmax(logits, 1), 1, generator=self.gen).squeeze(1) if explore
+                  else logits.argmax(1))
+        self._last = dict(logp=torch.log_softmax(logits, 1).gather(1, action[:, None]).squeeze(1),
+                          value=self.v(g).squeeze(1), mask=mask)     # what `observe` stores with the transition
+        return action
 
     def exploration(self) -> float:        # mean policy entropy of the last update
         return self.losses.get("entropy", float("nan"))
 
     def observe(self, tr, reward):
+        "Collect the rollout; update after `rollout_steps` batch-env steps."
         self.buf.append(dict(skel=tr["skel"], sp=tr["sp"], focus=tr["focus"], action=tr["action"], done=tr["done"],
                              reward=reward, **self._last))
         if len(self.buf) >= self.cfg.rollout_steps: self.update()
@@ -666,36 +682,35 @@ class PPO(Agent):
         return adv
 
     def update(self) -> dict:
+        "`epochs` passes of minibatch steps on the clipped surrogate + value loss − entropy bonus; clears the rollout."
         c = self.cfg
-        adv = self.advantages()
-        cat = {k: torch.cat([b[k] for b in self.buf]) for k in self.buf[0]}
-        adv = adv.flatten()
-        ret = adv + cat["value"]
-        n = len(adv)
-        stats = []
+        adv = self.advantages().flatten()
+        roll = {k: torch.cat([step[k] for step in self.buf]) for k in self.buf[0]}    # the rollout, one row per step
+        returns = adv + roll["value"]
+        terms = []
         for _ in range(c.epochs):
-            for idx in torch.randperm(n, generator=self.gen).split(c.minibatch):
-                g = self.observe_states(cat["skel"][idx], cat["sp"][idx], cat["focus"][idx])
-                lg = masked_logits(self.pi(g), cat["mask"][idx])
-                logp_all = torch.log_softmax(lg, 1)
-                logp = logp_all.gather(1, cat["action"][idx, None]).squeeze(1)
+            for idx in torch.randperm(len(adv), generator=self.gen).split(c.minibatch):
+                obs = self.observe_states(roll["skel"][idx], roll["sp"][idx], roll["focus"][idx])
+                logits = masked_logits(self.pi(obs), roll["mask"][idx])
+                logp_all = torch.log_softmax(logits, 1)
+                logp = logp_all.gather(1, roll["action"][idx, None]).squeeze(1)
                 a = adv[idx]
-                a = (a - a.mean()) / (a.std() + 1e-8) if len(a) > 1 else a
-                ratio = torch.exp(logp - cat["logp"][idx])
-                pg = -torch.min(ratio * a, ratio.clamp(1 - c.clip, 1 + c.clip) * a).mean()
-                ent = -(torch.softmax(lg, 1) * logp_all).sum(1).mean()
-                vl = 0.5 * (self.v(g).squeeze(1) - ret[idx]).pow(2).mean()
-                loss = pg + c.vf_coef * vl - c.ent_coef * ent
+                a = (a - a.mean()) / (a.std() + 1e-8) if len(a) > 1 else a           # normalised advantages
+                ratio = torch.exp(logp - roll["logp"][idx])
+                policy_loss = -torch.min(ratio * a, ratio.clamp(1 - c.clip, 1 + c.clip) * a).mean()
+                entropy = -(torch.softmax(logits, 1) * logp_all).sum(1).mean()
+                value_loss = 0.5 * (self.v(obs).squeeze(1) - returns[idx]).pow(2).mean()
+                loss = policy_loss + c.vf_coef * value_loss - c.ent_coef * entropy
                 self.opt.zero_grad()
                 loss.backward()
                 nn.utils.clip_grad_norm_([*self.pi.parameters(), *self.v.parameters()], c.max_grad_norm)
                 self.opt.step()
                 self.updates += 1
-                stats.append((float(pg.detach()), float(vl.detach()), float(ent.detach()),
-                              float(((ratio - 1).abs() > c.clip).float().mean())))
+                terms.append(dict(policy=float(policy_loss.detach()), value=float(value_loss.detach()),
+                                  entropy=float(entropy.detach()),
+                                  clip_fraction=float(((ratio - 1).abs() > c.clip).float().mean())))
         self.buf = []
-        s = np.mean(stats, 0)
-        self.losses = dict(policy=s[0], value=s[1], entropy=s[2], clip_fraction=s[3])
+        self.losses = {k: float(np.mean([t[k] for t in terms])) for k in terms[0]}
         return self.losses
 
 # %% ../nbs/12_online.ipynb #711f295e
@@ -714,7 +729,7 @@ class SACConfig(AgentConfig):
     grad_clip: float = 10.0
 
 # %% ../nbs/12_online.ipynb #260a0b49
-class SAC(Agent):
+class SAC(OffPolicyAgent):
     "Discrete soft actor-critic with twin critics and automatic temperature."
     name = "sac"
     def build(self):
@@ -725,69 +740,71 @@ class SAC(Agent):
         self.opt_pi = adam(self.pi.parameters(), lr=self.cfg.lr)
         self.opt_q = adam([*self.q1.parameters(), *self.q2.parameters()], lr=self.cfg.lr)
         self.opt_a = adam([self.log_alpha], lr=self.cfg.lr)
-        self.replay = ReplayBuffer(self.cfg.buffer_size, self.env.pool.max_sites)
-        self.nstep = NStepAssembler(
-            self.env.n_envs, self.env.pool.max_sites, self.env.pool.max_sites, self.cfg.n_step, self.cfg.gamma
-        )
-        self._credit = 0.0
+        self.build_replay()
 
     def modules(self):
         holder = nn.ParameterDict({"log_alpha": self.log_alpha})
         return dict(pi=self.pi, q1=self.q1, q2=self.q2, q1_t=self.q1_t, q2_t=self.q2_t, alpha=holder,
                     opt_pi=self.opt_pi, opt_q=self.opt_q, opt_a=self.opt_a)
-    extra_state, load_extra_state = DQN.extra_state, DQN.load_extra_state
     def exploration(self) -> float: return float(self.log_alpha.detach().exp())
     def policy_logits(self, g): return self.pi(g)
 
     def act(self, g, mask, explore=True):
-        lg = masked_logits(self.pi(g), mask)
-        return torch.multinomial(torch.softmax(lg, 1), 1, generator=self.gen).squeeze(1) if explore else lg.argmax(1)
+        logits = masked_logits(self.pi(g), mask)
+        return (torch.multinomial(torch.softmax(logits, 1), 1, generator=self.gen).squeeze(1) if explore
+                else logits.argmax(1))
 
-    observe = DQN.observe
+    def soft_target(self, batch, alpha: float) -> torch.Tensor:
+        """r + γⁿ·Σ_a′ π(a′|s′)(min Q_target(s′, a′) − α log π(a′|s′)) over the allowed a′ of non-terminal next states,
+        r alone for terminal ones."""
+        target = batch["reward"].clone()
+        live = (~batch["done"]).nonzero().flatten()         # rows with a non-terminal next state
+        if len(live):
+            with torch.no_grad():
+                next_obs = self.observe_states(batch["skel"][live], batch["sp2"][live], batch["focus2"][live])
+                next_mask = species_masks(self.env, batch["sp2"][live])
+                next_logp = torch.log_softmax(masked_logits(self.pi(next_obs), next_mask), 1)
+                q_next = torch.min(self.q1_t(next_obs), self.q2_t(next_obs))
+                soft_value = (next_logp.exp() * (q_next - alpha * next_logp)).masked_fill(~next_mask, 0).sum(1)
+                target[live] += batch["disc"][live] * soft_value
+        return target
 
     def update(self) -> dict:
+        "One step each of the twin critics (MSE to the soft target), the actor, the temperature and the targets."
         c = self.cfg
-        b = self.replay.sample(c.batch_size, self.gen)
+        batch = self.replay.sample(c.batch_size, self.gen)
         alpha = float(self.log_alpha.detach().exp())
-        y = b["reward"].clone()
-        nd = (~b["done"]).nonzero().flatten()
-        if len(nd):
-            with torch.no_grad():
-                g2 = self.observe_states(b["skel"][nd], b["sp2"][nd], b["focus2"][nd])
-                m2 = species_masks(self.env, b["sp2"][nd])
-                lp2 = torch.log_softmax(masked_logits(self.pi(g2), m2), 1)
-                p2 = lp2.exp()
-                qmin = torch.min(self.q1_t(g2), self.q2_t(g2))
-                y[nd] += b["disc"][nd] * (p2 * (qmin - alpha * lp2)).masked_fill(~m2, 0).sum(1)
-        g = self.observe_states(b["skel"], b["sp"], b["focus"])
-        m = species_masks(self.env, b["sp"])
-        q1, q2 = self.q1(g), self.q2(g)
-        a = b["action"][:, None]
-        lq = (nn.functional.mse_loss(q1.gather(1, a).squeeze(1), y)
-              + nn.functional.mse_loss(q2.gather(1, a).squeeze(1), y))
+        target = self.soft_target(batch, alpha)
+        obs = self.observe_states(batch["skel"], batch["sp"], batch["focus"])
+        mask = species_masks(self.env, batch["sp"])
+        q1, q2 = self.q1(obs), self.q2(obs)
+        action = batch["action"][:, None]
+        critic_loss = (nn.functional.mse_loss(q1.gather(1, action).squeeze(1), target)
+                       + nn.functional.mse_loss(q2.gather(1, action).squeeze(1), target))
         self.opt_q.zero_grad()
-        lq.backward()
+        critic_loss.backward()
         nn.utils.clip_grad_norm_([*self.q1.parameters(), *self.q2.parameters()], c.grad_clip)
         self.opt_q.step()
-        lp = torch.log_softmax(masked_logits(self.pi(g), m), 1)
-        p = lp.exp()
-        qmin = torch.min(q1, q2).detach()
-        lpi = (p * (alpha * lp - qmin)).masked_fill(~m, 0).sum(1).mean()
+        logp = torch.log_softmax(masked_logits(self.pi(obs), mask), 1)
+        probs = logp.exp()
+        q_min = torch.min(q1, q2).detach()
+        actor_loss = (probs * (alpha * logp - q_min)).masked_fill(~mask, 0).sum(1).mean()
         self.opt_pi.zero_grad()
-        lpi.backward()
+        actor_loss.backward()
         nn.utils.clip_grad_norm_(self.pi.parameters(), c.grad_clip)
         self.opt_pi.step()
-        ent = -(p * lp).masked_fill(~m, 0).sum(1).detach()
-        h_target = c.target_entropy_ratio * torch.log(m.sum(1).float().clamp(min=1))
-        la = (self.log_alpha * (ent - h_target)).mean()
+        entropy = -(probs * logp).masked_fill(~mask, 0).sum(1).detach()
+        target_entropy = c.target_entropy_ratio * torch.log(mask.sum(1).float().clamp(min=1))
+        alpha_loss = (self.log_alpha * (entropy - target_entropy)).mean()
         self.opt_a.zero_grad()
-        la.backward()
+        alpha_loss.backward()
         self.opt_a.step()
-        with torch.no_grad():
+        with torch.no_grad():                               # Polyak-averaged target critics
             for net, tgt in ((self.q1, self.q1_t), (self.q2, self.q2_t)):
-                for p_, pt in zip(net.parameters(), tgt.parameters()): pt.mul_(1 - c.tau).add_(p_, alpha=c.tau)
+                for w, w_t in zip(net.parameters(), tgt.parameters()): w_t.mul_(1 - c.tau).add_(w, alpha=c.tau)
         self.updates += 1
-        self.losses = dict(critic=float(lq.detach()), actor=float(lpi.detach()), entropy=float(ent.mean()), alpha=alpha)
+        self.losses = dict(critic=float(critic_loss.detach()), actor=float(actor_loss.detach()),
+                           entropy=float(entropy.mean()), alpha=alpha)
         return self.losses
 
 # %% ../nbs/12_online.ipynb #fce3d366
