@@ -18,7 +18,7 @@ from .graphs import GraphBatch, GraphPool, Skeleton
 
 # %% auto #0
 __all__ = ['DatasetError', 'skeletons_from_cifs', 'Transitions', 'TrajectoryData', 'reconstruct', 'uniform_policy',
-           'design_metrics']
+           'element_frequencies', 'frequency_policy', 'design_metrics']
 
 # %% ../nbs/09_trajectories.ipynb #8ebf53a3
 class DatasetError(CrystalDesignError):
@@ -235,6 +235,24 @@ def uniform_policy(n_vocab: int, seed: int = 0):
     "A policy scoring every element with iid uniform noise (argmax = uniformly random allowed element)."
     g = torch.Generator().manual_seed(seed)
     return lambda gb: torch.rand((gb.n_graphs, n_vocab), generator=g)
+
+# %% ../nbs/09_trajectories.ipynb #dc195a1b
+def element_frequencies(data: TrajectoryData) -> np.ndarray:
+    "How often each vocabulary element sits on a site of `data`'s true crystals (sums to 1): a composition prior."
+    counts = np.bincount(data.species[data.species >= 0].numpy(), minlength=len(data.vocab)).astype(float)
+    return counts / counts.sum()
+
+# %% ../nbs/09_trajectories.ipynb #718c9f5a
+def frequency_policy(freqs,               # probability of each vocabulary element, e.g. `element_frequencies(train)`
+                     seed: int = 0):
+    """A random agent that draws each site's element from `freqs` instead of uniformly: Gumbel-max scores, so the
+    greedy reconstruction samples ∝ freqs among the allowed elements (masks and the distinct cap still apply)."""
+    logp = torch.log(torch.as_tensor(np.asarray(freqs), dtype=torch.float32).clamp_min(1e-12))
+    g = torch.Generator().manual_seed(seed)
+    def scores(gb):
+        u = torch.rand((gb.n_graphs, len(logp)), generator=g).clamp_min(1e-12)
+        return logp - torch.log(-torch.log(u))
+    return scores
 
 # %% ../nbs/09_trajectories.ipynb #7aab083d
 def design_metrics(data: TrajectoryData, species: torch.Tensor) -> dict:
