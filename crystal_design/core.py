@@ -18,7 +18,8 @@ __all__ = ['DATA_ENV', 'CACHE_ENV', 'RY_TO_EV', 'HARTREE_TO_EV', 'BOHR_TO_ANG', 
            'RUN_MARK', 'CrystalDesignError', 'DataError', 'ChecksumError', 'SkeletonError', 'StructureError',
            'ElementError', 'TargetError', 'ActionError', 'data_dir', 'cache_dir', 'repo_root', 'repo_runs_dir',
            'repo_relative', 'seed_everything', 'set_threads', 'tune_allocator', 'resolve_device', 'atomic_open',
-           'atomic_write', 'begin_run', 'json_default', 'run_params', 'git_sha', 'finish_run', 'run_folder']
+           'atomic_write', 'offscreen_figure', 'begin_run', 'json_default', 'run_params', 'git_sha', 'finish_run',
+           'run_folder']
 
 # %% ../nbs/00_core.ipynb #5112f9cc
 class CrystalDesignError(Exception):
@@ -196,6 +197,14 @@ def atomic_write(path, data: str | bytes) -> Path:
     "Write text or bytes to `path` atomically (`atomic_open`)."
     with atomic_open(path, "w" if isinstance(data, str) else "wb") as f: f.write(data)
     return Path(path)
+
+# %% ../nbs/00_core.ipynb #abcabbca
+def offscreen_figure(*args, figsize=None, **kw):
+    """A matplotlib `Figure` and its axes (`Figure.subplots(*args, **kw)`) outside pyplot: the library's plots are
+    saved with `fig.savefig` and never switch the backend or appear in a user's notebook."""
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(*args, **kw)
 
 # %% ../nbs/00_core.ipynb #01890832
 RUN_MARK = ".crystal-design-run.json"    # manifest of a run folder: command, version, files written

@@ -692,15 +692,14 @@ class BasinHopping:
 # %% ../nbs/15_csp.ipynb #95f4a1ef
 def _write_csp_run(out: Path, bh, res: dict, target, formula: str, policy: str):
     "A finished search's files: best.cif, trace.csv, summary.json and energy_trace.png."
-    import pandas as pd, matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import pandas as pd
+    from crystal_design.core import offscreen_figure
     bh.best.structure.to(filename=str(out/"best.cif"))
     pd.DataFrame(bh.log).to_csv(out/"trace.csv", index=False)
     (out/"summary.json").write_text(json.dumps(res, indent=1, default=json_default))
     if bh.log:
         t = pd.DataFrame(bh.log)
-        fig, ax = plt.subplots(figsize=(6, 3.5))
+        fig, ax = offscreen_figure(figsize=(6, 3.5))
         ax.plot(t["eval"], t["current"], label="current")
         ax.plot(t["eval"], t["best"], label="best")
         if target is not None: ax.axhline(target, color="k", ls="--", lw=0.8, label="target")
@@ -710,7 +709,6 @@ def _write_csp_run(out: Path, bh, res: dict, target, formula: str, policy: str):
         ax.set_title(f"{formula}: {policy}")
         fig.tight_layout()
         fig.savefig(out/"energy_trace.png", dpi=110)
-        plt.close(fig)
 
 
 # %% ../nbs/15_csp.ipynb #9cf1048f

@@ -106,12 +106,10 @@ def mp20_formulas() -> frozenset | None:
 # %% ../nbs/14_design.ipynb #9f9ba7e8
 def plot_learning_curve(history, target_label: str, path):
     "Mean and best reward per batch of finished episodes (with a rolling mean), and the mean distance to the target."
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from crystal_design.core import offscreen_figure
     import pandas as pd
     h = pd.DataFrame(history)
-    fig, ax = plt.subplots(1, 2, figsize=(10, 3.6))
+    fig, ax = offscreen_figure(1, 2, figsize=(10, 3.6))
     w = max(len(h) // 20, 1)
     ax[0].plot(h.episodes, h.reward_mean, color="C0", alpha=0.3, lw=0.8)
     ax[0].plot(h.episodes, h.reward_mean.rolling(w, min_periods=1).mean(), color="C0", label="mean reward")
@@ -127,15 +125,12 @@ def plot_learning_curve(history, target_label: str, path):
     ax[1].set_title("distance to target, validity")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 # %% ../nbs/14_design.ipynb #68e60f24
 def plot_property_distribution(early, final, target: float, label: str, path):
     "Histogram of the property of the first episodes against the final policy's designs, with the target."
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6, 3.6))
+    from crystal_design.core import offscreen_figure
+    fig, ax = offscreen_figure(figsize=(6, 3.6))
     early, final = np.asarray(early, float), np.asarray(final, float)
     allv = np.concatenate([early[np.isfinite(early)], final[np.isfinite(final)], [target]])
     bins = np.linspace(allv.min(), allv.max() + 1e-9, 40)
@@ -147,13 +142,10 @@ def plot_property_distribution(early, final, target: float, label: str, path):
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 # %% ../nbs/14_design.ipynb #688ec936
 def plot_element_heatmap(designs, path, title="elements chosen by the policy"):
     "Periodic-table heat map of how often each element fills a site in `designs` (lists of site symbols)."
-    import matplotlib
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from pymatgen.util.plotting import periodic_table_heatmap
     from collections import Counter
@@ -172,13 +164,11 @@ def plot_element_heatmap(designs, path, title="elements chosen by the policy"):
 # %% ../nbs/14_design.ipynb #86c08b0e
 def plot_structures(structures, titles, path):
     "Pictures of structures side by side (ASE, slightly rotated so the cell's depth shows)."
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from crystal_design.core import offscreen_figure
     from ase.visualize.plot import plot_atoms
     from pymatgen.io.ase import AseAtomsAdaptor
     n = max(len(structures), 1)
-    fig, axes = plt.subplots(1, n, figsize=(3.4 * n, 3.6), squeeze=False)
+    fig, axes = offscreen_figure(1, n, figsize=(3.4 * n, 3.6), squeeze=False)
     from ase.data import atomic_numbers
     from ase.data.colors import jmol_colors
     from matplotlib.patches import Patch
@@ -192,17 +182,14 @@ def plot_structures(structures, titles, path):
     for ax in axes[0][len(structures):]: ax.set_axis_off()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 # %% ../nbs/14_design.ipynb #0c68a1ea
 def plot_parity(model, dft, labels, path, unit="eV", what="band gap", target=None, model_designed=None):
     """Model (on the relaxed crystal; hollow: on the designed one) vs DFT for verified designs; diagonal = agreement,
     dotted = target."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from crystal_design.core import offscreen_figure
     m, d = np.asarray(model, float), np.asarray(dft, float)
-    fig, ax = plt.subplots(figsize=(3.8, 3.6))
+    fig, ax = offscreen_figure(figsize=(3.8, 3.6))
     ok = np.isfinite(m) & np.isfinite(d)
     lo, hi = min(np.nanmin(np.r_[m[ok], d[ok], 0]), 0), max(np.nanmax(np.r_[m[ok], d[ok], 1]) * 1.1, 1)
     ax.plot([lo, hi], [lo, hi], "k--", lw=0.8)
@@ -222,7 +209,6 @@ def plot_parity(model, dft, labels, path, unit="eV", what="band gap", target=Non
     ax.set_ylim(lo, hi)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 # %% ../nbs/14_design.ipynb #085f0530
 def policy_check(agent, scorer, n_greedy: int = 64, n_explore: int = 256, seed: int = 0) -> tuple[dict, list, list]:
