@@ -527,6 +527,18 @@ class OffPolicyAgent(Agent):
             self._credit -= 1
             self.update()
 
+    def bootstrapped_target(self, batch, next_value) -> torch.Tensor:
+        """r + γⁿ·next_value(next_obs, next_mask) for replayed transitions whose next state is not terminal, r alone for
+        terminal ones (only the non-terminal next states are run through the networks)."""
+        target = batch["reward"].clone()
+        live = (~batch["done"]).nonzero().flatten()         # rows with a non-terminal next state
+        if len(live):
+            with torch.no_grad():
+                next_obs = self.observe_states(batch["skel"][live], batch["sp2"][live], batch["focus2"][live])
+                next_mask = species_masks(self.env, batch["sp2"][live])
+                target[live] += batch["disc"][live] * next_value(next_obs, next_mask)
+        return target
+
     def extra_state(self):
         return dict(replay=self.replay.state_dict(), credit=self._credit, nstep=(self.nstep.buf, self.nstep.len))
 
@@ -587,19 +599,12 @@ class DQN(OffPolicyAgent):
     def td_target(self, batch) -> torch.Tensor:
         """r + γⁿ·Q_target(s′, a′) for transitions whose next state is not terminal (a′ = argmax of the online
         network with double DQN, of the target network without), r alone for terminal ones."""
-        target = batch["reward"].clone()
-        live = (~batch["done"]).nonzero().flatten()         # rows with a non-terminal next state
-        if len(live):
-            with torch.no_grad():
-                next_obs = self.observe_states(batch["skel"][live], batch["sp2"][live], batch["focus2"][live])
-                next_mask = species_masks(self.env, batch["sp2"][live])
-                q_next_target = masked_logits(self.q_target(next_obs), next_mask)
-                if self.cfg.double:
-                    best_next = masked_logits(self.q(next_obs), next_mask).argmax(1, keepdim=True)
-                    q_next = q_next_target.gather(1, best_next).squeeze(1)
-                else: q_next = q_next_target.max(1).values
-            target[live] += batch["disc"][live] * q_next
-        return target
+        def q_next(next_obs, next_mask):
+            q_next_target = masked_logits(self.q_target(next_obs), next_mask)
+            if not self.cfg.double: return q_next_target.max(1).values
+            best_next = masked_logits(self.q(next_obs), next_mask).argmax(1, keepdim=True)
+            return q_next_target.gather(1, best_next).squeeze(1)
+        return self.bootstrapped_target(batch, q_next)
 
     def update(self) -> dict:
         "One gradient step on a replayed batch: importance-weighted Huber TD loss, then the target network."
@@ -757,17 +762,11 @@ class SAC(OffPolicyAgent):
     def soft_target(self, batch, alpha: float) -> torch.Tensor:
         """r + γⁿ·Σ_a′ π(a′|s′)(min Q_target(s′, a′) − α log π(a′|s′)) over the allowed a′ of non-terminal next states,
         r alone for terminal ones."""
-        target = batch["reward"].clone()
-        live = (~batch["done"]).nonzero().flatten()         # rows with a non-terminal next state
-        if len(live):
-            with torch.no_grad():
-                next_obs = self.observe_states(batch["skel"][live], batch["sp2"][live], batch["focus2"][live])
-                next_mask = species_masks(self.env, batch["sp2"][live])
-                next_logp = torch.log_softmax(masked_logits(self.pi(next_obs), next_mask), 1)
-                q_next = torch.min(self.q1_t(next_obs), self.q2_t(next_obs))
-                soft_value = (next_logp.exp() * (q_next - alpha * next_logp)).masked_fill(~next_mask, 0).sum(1)
-                target[live] += batch["disc"][live] * soft_value
-        return target
+        def soft_value(next_obs, next_mask):
+            next_logp = torch.log_softmax(masked_logits(self.pi(next_obs), next_mask), 1)
+            q_next = torch.min(self.q1_t(next_obs), self.q2_t(next_obs))
+            return (next_logp.exp() * (q_next - alpha * next_logp)).masked_fill(~next_mask, 0).sum(1)
+        return self.bootstrapped_target(batch, soft_value)
 
     def update(self) -> dict:
         "One step each of the twin critics (MSE to the soft target), the actor, the temperature and the targets."
