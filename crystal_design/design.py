@@ -11,7 +11,7 @@ import os
 import shutil
 import time
 import warnings
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -659,7 +659,8 @@ def design_record(run: DesignRun, params: dict | None = None) -> dict:
                 stability_reward=dict(tau=c.stability_tau, sigma=c.stability_sigma, relax_steps=stab.oracle.steps,
                                       relaxations=stab.calls, seconds=round(stab.seconds, 1)) if stab else None,
                 seed=c.seed, time_budget_s=c.time_budget_s, version=crystal_design.__version__, git_sha=git_sha(),
-                torch_threads=torch.get_num_threads(), params=params if params is not None else asdict(c),
+                torch_threads=torch.get_num_threads(),
+                params=params if params is not None else run_params({f.name: getattr(c, f.name) for f in fields(c)}),
                 summary=design_summary(run))
 
 # %% ../nbs/14_design.ipynb #b6b51aff
