@@ -50,11 +50,9 @@ def design_oracle(name, task: Task, relax_before_dft: bool = True, dft_timeout_s
                   mpi: int = 1, device: str = "cpu"):  # device: where CHGNet / the band-gap model run
     """The reward oracle for a task (None = density on tensors): `model`, a registered name, ase:MODULE:FACTORY or an
     Oracle; DFT engines get the design's settings (`mpi` ranks for GPAW), others are set up by `oracles.oracle_for`."""
-    from crystal_design.oracles import ORACLES, Oracle, RelaxedOracle, oracle_for, oracle_properties
+    from crystal_design.oracles import Oracle, RelaxedOracle, check_oracle_name, oracle_for, oracle_properties
     if name == "model": name = FAST_ORACLE[task.prop]
-    if not isinstance(name, Oracle) and not str(name).startswith("ase:") and name not in ORACLES:
-        raise CrystalDesignError(f"unknown oracle {name!r}; choose one of model, {', '.join(ORACLES)}, "
-                                 f"or ase:MODULE:FACTORY (an ASE calculator)")
+    check_oracle_name(name, also=("model",))
     if task.prop not in oracle_properties(name):
         raise TargetError(f"the {getattr(name, 'name', name)} oracle does not offer {task.prop}; "
                           f"oracles that do: {', '.join(_offering(task.prop))}")

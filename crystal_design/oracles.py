@@ -25,7 +25,7 @@ from .core import CrystalDesignError, TargetError, EV_PER_ANG3_TO_GPA, resolve_d
 __all__ = ['FAILURES', 'PROPERTY_FIELDS', 'ASE_PROPERTIES', 'ORACLES', 'Evaluation', 'settings_hash',
            'min_distance_ang', 'Oracle', 'DensityOracle', 'eos_bulk_modulus', 'ev_points', 'CHGNetOracle',
            'RelaxedOracle', 'ImportedFactory', 'calculator_description', 'factory_description', 'ASECalculatorOracle',
-           'register_oracle', 'get_oracle', 'oracle_properties', 'oracle_for']
+           'register_oracle', 'check_oracle_name', 'get_oracle', 'oracle_properties', 'oracle_for']
 
 # %% ../nbs/07a_oracles.ipynb #31a97b99
 FAILURES = {
@@ -489,6 +489,14 @@ register_oracle("qe", "crystal_design.dft.espresso:QEOracle")
 register_oracle("dft", "crystal_design.dft.gpaw:GPAWOracle")      # the default DFT engine on CPUs
 
 # %% ../nbs/07a_oracles.ipynb #1dfda4e6
+def check_oracle_name(name, also: tuple = ()):  # also: names a caller accepts besides the registry's (design's `model`)
+    "Raise the one 'unknown oracle' error unless `name` is an Oracle, `ase:…`, registered, or in `also`."
+    if isinstance(name, Oracle) or (isinstance(name, str) and (name.startswith("ase:") or name in ORACLES)): return
+    if name in also: return
+    raise CrystalDesignError(f"unknown oracle {name!r}; choose one of {', '.join([*also, *ORACLES])}, "
+                             f"or ase:MODULE:FACTORY (an ASE calculator, e.g. ase:ase.calculators.emt:EMT)")
+
+# %% ../nbs/07a_oracles.ipynb #e752e0b2
 def _factory(spec: str):
     "(factory, leading args) of a registered name or 'ase:MODULE:FACTORY'."
     if not isinstance(spec, str): raise CrystalDesignError(f"an oracle is named by a string, got {spec!r}")
@@ -496,9 +504,7 @@ def _factory(spec: str):
         calc = ImportedFactory.parse(spec[4:], "calculator factory (ase:MODULE:FACTORY)")
         if not callable(calc.resolve()): raise CrystalDesignError(f"{spec!r} is not callable")
         return ASECalculatorOracle, (calc,)
-    if spec not in ORACLES:
-        raise CrystalDesignError(f"unknown oracle {spec!r}; choose one of {', '.join(ORACLES)}, "
-                                 f"or ase:MODULE:FACTORY (an ASE calculator, e.g. ase:ase.calculators.emt:EMT)")
+    check_oracle_name(spec)
     f = ORACLES[spec]
     return (ImportedFactory.parse(f).resolve() if isinstance(f, str) else f), ()
 
