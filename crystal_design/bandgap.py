@@ -44,9 +44,9 @@ def _read_checkpoint(path, kind: str) -> dict:
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['ASSET', 'ENSEMBLE_ASSET', 'FORMAT_VERSION', 'chgnet_features', 'featurize_cifs', 'composition_features',
-           'GapHead', 'train_head', 'BandGapModel', 'member_split', 'calibration_factor', 'interval_coverage',
-           'BandGapEnsemble', 'load_bandgap_model', 'BandGapOracle']
+__all__ = ['ASSET', 'ENSEMBLE_ASSET', 'FORMAT_VERSION', 'chgnet_features', 'featurize_cifs', 'composition_features', 'GapHead',
+           'train_head', 'BandGapModel', 'member_split', 'calibration_factor', 'interval_coverage', 'BandGapEnsemble',
+           'load_bandgap_model', 'BandGapOracle']
 
 # %% ../nbs/07f_bandgap.ipynb #9d800ade
 def chgnet_features(structures, model_name: str = "0.3.0", batch_size: int = 16,

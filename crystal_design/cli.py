@@ -21,8 +21,8 @@ from .core import (CrystalDesignError, git_sha, json_default, run_folder,  # noq
 from .graphs import load_skeleton  # noqa: F401  (here before: re-exported for older code)
 
 # %% auto #0
-__all__ = ['rollout', 'make_oracle', 'evaluate_files', 'command_function', 'flag_params', 'load_config',
-           'explicit_options', 'main']
+__all__ = ['rollout', 'make_oracle', 'evaluate_files', 'command_function', 'flag_params', 'load_config', 'explicit_options',
+           'main']
 
 # %% ../nbs/16_cli.ipynb #c245ca81
 def rollout(skeleton: str = "Rb3ScF6", episodes: int = 64, vocab: str = "paper001", allowed=None,

@@ -14,12 +14,11 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['DATA_ENV', 'CACHE_ENV', 'RY_TO_EV', 'HARTREE_TO_EV', 'BOHR_TO_ANG', 'AMU_G', 'EV_PER_ANG3_TO_GPA',
-           'RUN_MARK', 'CrystalDesignError', 'DataError', 'ChecksumError', 'SkeletonError', 'StructureError',
-           'ElementError', 'TargetError', 'ActionError', 'data_dir', 'cache_dir', 'repo_root', 'repo_runs_dir',
-           'repo_relative', 'seed_everything', 'set_threads', 'tune_allocator', 'resolve_device', 'atomic_open',
-           'atomic_write', 'offscreen_figure', 'begin_run', 'json_default', 'run_params', 'git_sha', 'finish_run',
-           'run_folder']
+__all__ = ['DATA_ENV', 'CACHE_ENV', 'RY_TO_EV', 'HARTREE_TO_EV', 'BOHR_TO_ANG', 'AMU_G', 'EV_PER_ANG3_TO_GPA', 'RUN_MARK',
+           'CrystalDesignError', 'DataError', 'ChecksumError', 'SkeletonError', 'StructureError', 'ElementError',
+           'TargetError', 'ActionError', 'data_dir', 'cache_dir', 'repo_root', 'repo_runs_dir', 'repo_relative',
+           'seed_everything', 'set_threads', 'tune_allocator', 'resolve_device', 'atomic_open', 'atomic_write',
+           'offscreen_figure', 'begin_run', 'json_default', 'run_params', 'git_sha', 'finish_run', 'run_folder']
 
 # %% ../nbs/00_core.ipynb #5112f9cc
 class CrystalDesignError(Exception):

@@ -15,11 +15,11 @@ from .core import CrystalDesignError, json_default, run_folder, run_params
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['Y2O3_POTENTIAL', 'RLCSP_REFERENCE_EV_PER_ATOM', 'ENGINES', 'MOVES', 'POLICIES', 'IonicPotential',
-           'lammps_cell', 'Relaxed', 'IonicEngine', 'bixbyite_y2o3', 'ionic_reference_energy', 'matches_bixbyite',
-           'CHGNetEngine', 'make_engine', 'formula_units', 'random_structure', 'apply_move', 'MovePolicy',
-           'UniformMoves', 'ReinforceMoves', 'NPGMoves', 'PPOMoves', 'make_policy', 'CSPConfig', 'BasinHopping',
-           'run_csp', 'run_csp_many']
+__all__ = ['Y2O3_POTENTIAL', 'RLCSP_REFERENCE_EV_PER_ATOM', 'ENGINES', 'MOVES', 'POLICIES', 'IonicPotential', 'lammps_cell',
+           'Relaxed', 'IonicEngine', 'bixbyite_y2o3', 'ionic_reference_energy', 'matches_bixbyite', 'CHGNetEngine',
+           'make_engine', 'formula_units', 'random_structure', 'apply_move', 'MovePolicy', 'UniformMoves',
+           'ReinforceMoves', 'NPGMoves', 'PPOMoves', 'make_policy', 'CSPConfig', 'BasinHopping', 'run_csp',
+           'run_csp_many']
 
 # %% ../nbs/15_csp.ipynb #b69ac81c
 @dataclass

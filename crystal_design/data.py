@@ -21,8 +21,8 @@ from pymatgen.core import Lattice, Structure
 from .core import ChecksumError, DataError, SkeletonError, StructureError, atomic_open, cache_dir, data_dir, DATA_ENV
 
 # %% auto #0
-__all__ = ['CDVAE_COMMIT', 'CDVAE_URL', 'REGISTRY', 'COLUMNS', 'SPLITS', 'MP20_QE_SPLIT', 'MIN_DISTANCE_ANG',
-           'PROTOTYPES', 'DataFile', 'sha256_file', 'git_blob_sha1', 'fetch', 'missing_data', 'have_data', 'load_table',
+__all__ = ['CDVAE_COMMIT', 'CDVAE_URL', 'REGISTRY', 'COLUMNS', 'SPLITS', 'MP20_QE_SPLIT', 'MIN_DISTANCE_ANG', 'PROTOTYPES',
+           'DataFile', 'sha256_file', 'git_blob_sha1', 'fetch', 'missing_data', 'have_data', 'load_table',
            'load_perov5', 'load_mp20', 'load_mp20_qe', 'mp20_crystals', 'split_indices', 'perov5_splits',
            'mp20_qe_split', 'mp20_qe_splits', 'pick_rows', 'validate_structure', 'structure_from_cif', 'read_structure',
            'prototype_structure']

@@ -20,8 +20,8 @@ from .rewards import Task
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['AMU_PER_ANG3_TO_G_CM3', 'bfs_order', 'bfs_orders', 'Finished', 'BatchDesignEnv', 'random_actions',
-           'batch_density', 'CrystalDesignEnv']
+__all__ = ['AMU_PER_ANG3_TO_G_CM3', 'bfs_order', 'bfs_orders', 'Finished', 'BatchDesignEnv', 'random_actions', 'batch_density',
+           'CrystalDesignEnv']
 
 # %% ../nbs/06_env.ipynb #430508e1
 def bfs_order(graph: CrystalGraph, source: int, neighbors: list | None = None) -> np.ndarray:

@@ -15,8 +15,8 @@ from .core import SkeletonError
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['CrystalGraph', 'gaussian_expansion', 'radius_graph', 'crystalnn_graph', 'Skeleton', 'load_skeleton',
-           'GraphBatch', 'GraphPool']
+__all__ = ['CrystalGraph', 'gaussian_expansion', 'radius_graph', 'crystalnn_graph', 'Skeleton', 'load_skeleton', 'GraphBatch',
+           'GraphPool']
 
 # %% ../nbs/03_graphs.ipynb #5a3febd8
 @dataclass

@@ -15,8 +15,8 @@ from .core import CrystalDesignError, ElementError
 from .elements import element_class
 
 # %% auto #0
-__all__ = ['MAX_SMACT_ELEMENTS', 'reduced_formula', 'smact_valid', 'validity', 'accuracy', 'similarity', 'emd_1d',
-           'in_range', 'desired_range_fraction', 'ood_fraction', 'uniqueness', 'novelty', 'success_rate']
+__all__ = ['MAX_SMACT_ELEMENTS', 'reduced_formula', 'smact_valid', 'validity', 'accuracy', 'similarity', 'emd_1d', 'in_range',
+           'desired_range_fraction', 'ood_fraction', 'uniqueness', 'novelty', 'success_rate']
 
 # %% ../nbs/05_metrics.ipynb #fde6b5c6
 def reduced_formula(x) -> str:

@@ -22,10 +22,10 @@ from pymatgen.core import Structure
 from .core import CrystalDesignError, TargetError, EV_PER_ANG3_TO_GPA, resolve_device
 
 # %% auto #0
-__all__ = ['FAILURES', 'PROPERTY_FIELDS', 'ASE_PROPERTIES', 'ORACLES', 'Evaluation', 'settings_hash',
-           'min_distance_ang', 'Oracle', 'DensityOracle', 'eos_bulk_modulus', 'ev_points', 'CHGNetOracle',
-           'RelaxedOracle', 'ImportedFactory', 'calculator_description', 'factory_description', 'ASECalculatorOracle',
-           'register_oracle', 'check_oracle_name', 'get_oracle', 'oracle_properties', 'oracle_for']
+__all__ = ['FAILURES', 'PROPERTY_FIELDS', 'ASE_PROPERTIES', 'ORACLES', 'Evaluation', 'settings_hash', 'min_distance_ang',
+           'Oracle', 'DensityOracle', 'eos_bulk_modulus', 'ev_points', 'CHGNetOracle', 'RelaxedOracle',
+           'ImportedFactory', 'calculator_description', 'factory_description', 'ASECalculatorOracle', 'register_oracle',
+           'check_oracle_name', 'get_oracle', 'oracle_properties', 'oracle_for']
 
 # %% ../nbs/07a_oracles.ipynb #31a97b99
 FAILURES = {

@@ -20,11 +20,10 @@ from .core import CrystalDesignError
 from .oracles import CHGNetOracle, Evaluation, _ase_relax, _chgnet, _chgnet_calculator, min_distance_ang
 
 # %% auto #0
-__all__ = ['RELAX_STATUSES', 'MOLECULAR_ELEMENTS', 'BINARY_KINDS', 'STABILITY_COLUMNS', 'Relaxation', 'relax_one',
-           'relax', 'mp20_index', 'mp20_elements', 'mp20_structure', 'chemical_system', 'reference_rows',
-           'CHGNetEnergyOracle', 'element_prototypes', 'reference_oracles', 'binary_prototypes', 'HullReferences',
-           'hull_references', 'HullResult', 'clear_hull_cache', 'e_above_hull', 'dedup_structures', 'assess_stability',
-           'StabilityReward']
+__all__ = ['RELAX_STATUSES', 'MOLECULAR_ELEMENTS', 'BINARY_KINDS', 'STABILITY_COLUMNS', 'Relaxation', 'relax_one', 'relax',
+           'mp20_index', 'mp20_elements', 'mp20_structure', 'chemical_system', 'reference_rows', 'CHGNetEnergyOracle',
+           'element_prototypes', 'reference_oracles', 'binary_prototypes', 'HullReferences', 'hull_references',
+           'HullResult', 'clear_hull_cache', 'e_above_hull', 'dedup_structures', 'assess_stability', 'StabilityReward']
 
 # %% ../nbs/07g_stability.ipynb #bcbe3800
 RELAX_STATUSES = {

@@ -24,8 +24,8 @@ from .core import CrystalDesignError, cache_dir, set_threads
 from .oracles import Evaluation, Oracle
 
 # %% auto #0
-__all__ = ['NOT_STORED', 'structure_fingerprint', 'EvaluationStore', 'SerialExecutor', 'LocalExecutor',
-           'ThreadExecutor', 'DaskExecutor', 'make_cluster', 'map_seeds']
+__all__ = ['NOT_STORED', 'structure_fingerprint', 'EvaluationStore', 'SerialExecutor', 'LocalExecutor', 'ThreadExecutor',
+           'DaskExecutor', 'make_cluster', 'map_seeds']
 
 # %% ../nbs/07e_store.ipynb #8641436a
 def structure_fingerprint(s: Structure, decimals: int = 3) -> str:

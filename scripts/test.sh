@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole default test suite (what CI runs after install.sh). Fails when:
 #   * the library is out of sync with the notebooks, a notebook is not clean, or README.md is stale;
-#   * ruff finds long lines, semicolon-joined statements or unused imports in the exported library (ruff.toml);
+#   * ruff finds long lines (scripts/line_length.py), semicolon-joined statements or unused imports (ruff.toml) in the
+#     exported library;
 #   * a rendered notebook page shows a traceback, misses a figure or has a broken image (scripts/docs_check.py);
 #   * any notebook fails to execute (nbdev_test; cells flagged slow/dft/gpu are skipped);
 #   * pytest fails or collects no test (exit 5 is a failure here).
@@ -23,6 +24,7 @@ fi
 untracked=$(git status --porcelain --untracked-files=all -- crystal_design nbs | grep '^??' || true)
 if [ -n "$untracked" ]; then echo "FAIL: untracked generated files:"; echo "$untracked"; exit 1; fi
 python -m ruff check crystal_design || { echo "FAIL: ruff (fix the notebooks, then python scripts/export.py)"; exit 1; }
+python scripts/line_length.py || { echo "FAIL: long lines (fix the notebooks, then python scripts/export.py)"; exit 1; }
 
 echo "== 2/5 docs: every committed notebook page rendered and opened in headless Chromium $(elapsed)"
 python scripts/docs_check.py --no-screenshots > /tmp/docs_check.$$ 2>&1; rc=$?

@@ -25,10 +25,10 @@ from .gpaw import EngineNotInstalled
 from ..oracles import Evaluation, Oracle
 
 # %% auto #0
-__all__ = ['QE_INSTALL', 'PSLIBRARY', 'QE_PRESETS', 'PW_INPUT', 'qe_available', 'qe_version', 'rewrap_upf',
-           'generate_paw', 'upf_valence', 'upf_for', 'read_sssp_json', 'PseudoSet', 'default_nbnd', 'pw_input_data',
-           'write_pw_input', 'ase_results', 'parse_pw_output', 'classify_pw', 'render_launcher', 'pw_argv',
-           'ase_command_prefix', 'QEOracle']
+__all__ = ['QE_INSTALL', 'PSLIBRARY', 'QE_PRESETS', 'PW_INPUT', 'qe_available', 'qe_version', 'rewrap_upf', 'generate_paw',
+           'upf_valence', 'upf_for', 'read_sssp_json', 'PseudoSet', 'default_nbnd', 'pw_input_data', 'write_pw_input',
+           'ase_results', 'parse_pw_output', 'classify_pw', 'render_launcher', 'pw_argv', 'ase_command_prefix',
+           'QEOracle']
 
 # %% ../../nbs/07d_espresso.ipynb #e0ec7208
 QE_INSTALL = ("Quantum Espresso's pw.x is not installed. Install it with: apt-get install -y quantum-espresso   "

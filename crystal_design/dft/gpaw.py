@@ -25,8 +25,8 @@ from ..oracles import Evaluation, Oracle
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['GPAW_INSTALL', 'GPAW_PRESETS', 'MAGNETIC', 'SPIN_REFERENCES', 'EngineNotInstalled', 'gpaw_available',
-           'gpaw_setups', 'afm_guess', 'magnetic_note', 'GPAWOracle', 'GPAWReference']
+__all__ = ['GPAW_INSTALL', 'GPAW_PRESETS', 'MAGNETIC', 'SPIN_REFERENCES', 'EngineNotInstalled', 'gpaw_available', 'gpaw_setups',
+           'afm_guess', 'magnetic_note', 'GPAWOracle', 'GPAWReference']
 
 # %% ../../nbs/07c_gpaw.ipynb #25d1d6a9
 class EngineNotInstalled(CrystalDesignError):
