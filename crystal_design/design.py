@@ -12,7 +12,7 @@ import shutil
 import time
 import warnings
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +29,8 @@ from fastcore.basics import patch
 __all__ = ['FAST_ORACLE', 'UNITS', 'design_oracle', 'default_agent_config', 'chgnet_energies', 'mp20_formulas',
            'plot_learning_curve', 'plot_property_distribution', 'plot_element_heatmap', 'plot_structures',
            'plot_parity', 'policy_check', 'order_designs', 'distinct_candidates', 'DesignConfig', 'DesignSetup',
-           'prepare_design', 'TrainedDesigner', 'train_designer', 'DesignRun', 'rank_designs', 'verify_designs',
-           'design_summary', 'design_record', 'write_run', 'design']
+           'prepare_design', 'TrainedDesigner', 'train_designer', 'design_structure', 'DesignRun', 'rank_designs',
+           'verify_designs', 'design_summary', 'design_record', 'write_run', 'design']
 
 # %% ../nbs/14_design.ipynb #976ff120
 FAST_ORACLE = {"band_gap": "bandgap", "density": "density", "bulk_modulus": "chgnet"}
@@ -450,6 +450,13 @@ def train_designer(setup: DesignSetup,
                 checkpoint_every=max(c.episodes // 4, c.n_envs))
     return TrainedDesigner(setup, env, scorer, agent, cfg, stab, t0, t_before, ep_before)
 
+# %% ../nbs/14_design.ipynb #c41b41bb
+def design_structure(pool,     # `graphs.GraphPool` the designs were made on (the env's)
+                     designs,  # a designs table: `skel_id` and `sites` columns (`EpisodeScorer.table`)
+                     i) -> "Structure":  # row label
+    "The designed (unrelaxed) crystal of row `i`: its skeleton filled with its sites."
+    return pool.skeletons[int(designs.skel_id[i])].structure(designs.sites[i].split())
+
 # %% ../nbs/14_design.ipynb #17604b1b
 @dataclass
 class DesignRun:
@@ -479,8 +486,7 @@ class DesignRun:
 
     def structures(self, rows) -> list:
         "The designed (unrelaxed) structures of rank positions `rows` (0-based)."
-        pool, df = self.trained.env.pool, self.designs
-        return [pool.skeletons[int(df.skel_id[i])].structure(df.sites[i].split()) for i in rows]
+        return [design_structure(self.trained.env.pool, self.designs, i) for i in rows]
 
     def __fspath__(self) -> str:       # `Path(run)` is the run folder (design() returned that path before)
         if self.out is None: raise CrystalDesignError("this design run has not been written to a folder (write_run)")
@@ -519,7 +525,7 @@ def rank_designs(trained: TrainedDesigner,
     final = set(greedy) | set(explore)
     df["from_final_policy"] = [k in final for k in zip(df.skel_id, df.sites.str.split().map(tuple))]
     df.insert(2, "reduced_formula", [Composition(f).reduced_formula for f in df.formula])
-    structure_of = lambda i: env.pool.skeletons[int(df.skel_id[i])].structure(df.sites[i].split())
+    structure_of = partial(design_structure, env.pool, df)     # the table as it is before ranking
     # 2. stability of the best distinct designs: CHGNet relaxation + MP-20 hull (only those that can enter the top)
     t1 = time.time()
     stab_note = None
