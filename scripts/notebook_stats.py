@@ -214,8 +214,8 @@ def run_ruff():
         return {"available": False, "reason": f"{type(exc).__name__}: {exc}"}
     if not isinstance(findings, list):
         return {"available": False, "reason": (proc.stderr or proc.stdout).strip()[:300]}
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from line_length import all_block_lines      # nbdev's generated __all__ block: outside the gate (ruff.toml)
+    import runpy                                  # scripts/line_length.py: nbdev's __all__ block is outside the gate
+    all_block_lines = runpy.run_path(str(Path(__file__).resolve().parent / "line_length.py"))["all_block_lines"]
     blocks = {}
     def in_all_block(f):
         p = Path(f["filename"]).resolve()
