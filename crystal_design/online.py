@@ -75,8 +75,10 @@ class EpisodeScorer:
         self.designs: dict = {}       # key -> record (value, failed, valid, reward, count, first_episode, status)
         self._valid: dict = {}
         self.episodes = 0
-        self.oracle_calls = 0
+        self.oracle_calls = 0         # structures sent to the oracle (new designs; the store may answer some)
         self.oracle_seconds = 0.0
+        self.engine_runs = 0          # calculations run here: store answers excluded, every ladder attempt counted
+        self.store_answers = 0
 
     def key(self, skel_id: int, symbols) -> tuple: return (int(skel_id), tuple(symbols))
 
@@ -109,6 +111,8 @@ class EpisodeScorer:
                else self.oracle.evaluate(structures))
         self.oracle_calls += len(structures)
         self.oracle_seconds += time.perf_counter() - t0
+        self.store_answers += sum(ev.cached for ev in evs)
+        self.engine_runs += sum(max(len(ev.attempts), 1) for ev in evs if not ev.cached)
         out, sk = [], SPREAD_KEYS.get(prop)
         for ev in evs:
             v = ev.value(prop) if ev.ok else float("nan")

@@ -25,9 +25,10 @@ import importlib.resources
 GUARD = Path(str(importlib.resources.files("crystal_design")))/"dft"/"guard.py"
 
 # %% auto #0
-__all__ = ['GUARD', 'FINAL', 'DIMER_BOND_ANG', 'NOBLE_GASES', 'band_edges', 'gap_from_bands', 'fixed_occupations',
-           'odd_electrons', 'Rung', 'next_rung', 'climb', 'eos_points', 'add_bulk_modulus', 'elemental_reference',
-           'formation_energy_per_atom', 'RunResult', 'run_engine', 'mpi_prefix']
+__all__ = ['GUARD', 'FINAL', 'NO_LADDER_PRESETS', 'DIMER_BOND_ANG', 'NOBLE_GASES', 'band_edges', 'gap_from_bands',
+           'fixed_occupations', 'odd_electrons', 'Rung', 'next_rung', 'climb', 'default_ladder', 'eos_points',
+           'add_bulk_modulus', 'elemental_reference', 'formation_energy_per_atom', 'RunResult', 'run_engine',
+           'mpi_prefix']
 
 # %% ../../nbs/07b_dft.ipynb #28c81155
 def band_edges(eigenvalues_ev, occupations) -> tuple[float, float]:
@@ -101,6 +102,13 @@ def climb(run, ladder: bool = True, start: Rung = Rung()) -> tuple[dict, list[di
         nxt = next_rung(rung, res["status"]) if ladder else None
         if res["status"] == "ok" or nxt is None: return res, attempts, rung
         rung = nxt
+
+# %% ../../nbs/07b_dft.ipynb #1f2766b5
+NO_LADDER_PRESETS = {"paper001"}      # presets whose paper ran each calculation once (a failure is final)
+
+def default_ladder(preset: str, ladder: bool | None = None) -> bool:
+    "Whether to climb the ladder: `ladder` when given, else the preset's default (off for `NO_LADDER_PRESETS`)."
+    return (preset not in NO_LADDER_PRESETS) if ladder is None else bool(ladder)
 
 # %% ../../nbs/07b_dft.ipynb #f115eed7
 def eos_points(run, s, rung: Rung, strain: float = 0.06, n: int = 5):

@@ -20,7 +20,7 @@ from fastcore.basics import patch
 from pymatgen.core import Structure
 
 from ..core import RY_TO_EV, CrystalDesignError, cache_dir
-from .core import Rung, add_bulk_modulus, climb, gap_from_bands, mpi_prefix, odd_electrons, run_engine
+from .core import Rung, add_bulk_modulus, climb, default_ladder, gap_from_bands, mpi_prefix, odd_electrons, run_engine
 from .gpaw import EngineNotInstalled
 from ..oracles import Evaluation, Oracle
 
@@ -195,6 +195,10 @@ QE_PRESETS = {
                   electron_maxstep=1000, diagonalization="david", nbnd=None),
     "converged": dict(ecutwfc_ry=60.0, ecutrho_ry=480.0, kpts=(4, 4, 4), conv_thr_ry=1e-8, mixing_beta=0.7,
                       electron_maxstep=1000, diagonalization="david", nbnd=None),
+    # paper 001, appendix A.5: SSSP cutoffs (cutoffs='auto' with an SSSP folder, else the preset's), (3,3,3) k,
+    # Davidson, at most 200 SCF iterations, one attempt (no ladder: a failure is the reward -1)
+    "paper001": dict(ecutwfc_ry=30.0, ecutrho_ry=245.0, kpts=(3, 3, 3), conv_thr_ry=1e-6, mixing_beta=0.7,
+                     electron_maxstep=200, diagonalization="david", nbnd=None),
 }
 
 def default_nbnd(n_electrons: float, factor: float = 1.0) -> int:
@@ -337,14 +341,15 @@ def ase_command_prefix(command: str) -> list[str]:
 # %% ../../nbs/07d_espresso.ipynb #38aa21bf
 class QEOracle(Oracle):
     """Quantum Espresso pw.x (PBE) through `ase.io.espresso`: band gap from the band energies, total energy, optional
-    vc-relax (density), 5-volume bulk modulus; failures classified, ladder on. `launcher`: a template such as
+    vc-relax (density), 5-volume bulk modulus; failures classified, ladder on
+    (`ladder=None`: the preset's default, off for `paper001`). `launcher`: a template such as
     'mpirun -np {n}' or 'srun -n {n}' ({n} = `mpi`); without one, `$ASE_ESPRESSO_COMMAND` when set, else
     OpenMPI here when mpi > 1. `cutoffs='auto'`: the pseudo folder's SSSP table (max over the structure's
     elements) when it has one, else the preset's; explicit `ecutwfc_ry=`/`ecutrho_ry=` win."""
     name = "qe"
     properties = ("band_gap", "total_energy", "energy_per_atom", "density", "bulk_modulus")
 
-    def __init__(self, preset: str = "paper", pseudo_dir=None, ladder: bool = True, timeout_s: float = 720,
+    def __init__(self, preset: str = "paper", pseudo_dir=None, ladder: bool | None = None, timeout_s: float = 720,
                  mpi: int = 1, bulk_modulus: bool = False, eos_strain: float = 0.06, relax_steps: int = 0,
                  launcher: str | None = None, cutoffs: str = "auto", **overrides):
         if not qe_available(): raise EngineNotInstalled(QE_INSTALL)
@@ -357,7 +362,7 @@ class QEOracle(Oracle):
         if relax_steps < 0: raise CrystalDesignError(f"relax_steps must be >= 0, got {relax_steps}")
         self.preset, self.params, self.explicit = preset, {**QE_PRESETS[preset], **overrides}, set(overrides)
         self.pseudos, self.cutoffs = PseudoSet(pseudo_dir), cutoffs
-        self.ladder, self.timeout_s, self.mpi = ladder, timeout_s, mpi
+        self.ladder, self.timeout_s, self.mpi = default_ladder(preset, ladder), timeout_s, mpi
         self.bulk_modulus, self.eos_strain, self.relax_steps = bulk_modulus, eos_strain, relax_steps
         if launcher is not None: self.prefix = render_launcher(launcher, mpi)
         elif os.environ.get("ASE_ESPRESSO_COMMAND"):

@@ -19,8 +19,9 @@ import numpy as np
 from pymatgen.core import Element, Structure
 
 from ..core import CrystalDesignError, cache_dir
-from .core import (DIMER_BOND_ANG, NOBLE_GASES, Rung, add_bulk_modulus, climb, elemental_reference, fixed_occupations,
-                   formation_energy_per_atom, gap_from_bands, mpi_prefix, odd_electrons, run_engine)
+from .core import (DIMER_BOND_ANG, NOBLE_GASES, Rung, add_bulk_modulus, climb, default_ladder,
+                   elemental_reference, fixed_occupations, formation_energy_per_atom, gap_from_bands, mpi_prefix,
+                   odd_electrons, run_engine)
 from ..oracles import Evaluation, Oracle
 from fastcore.basics import patch
 
@@ -62,6 +63,8 @@ def gpaw_setups(xc: str = "PBE") -> dict[str, int]:
 GPAW_PRESETS = {
     "paper": dict(ecut_ev=408.2, kpts=(3, 3, 3), kpt_density=None, conv_energy_ev=1e-6, xc="PBE"),
     "converged": dict(ecut_ev=600.0, kpts=None, kpt_density=4.0, conv_energy_ev=1e-6, xc="PBE"),
+    # paper 001's protocol on GPAW (its engine is QE): 3x3x3 k, at most 200 SCF iterations, one attempt, no ladder
+    "paper001": dict(ecut_ev=408.2, kpts=(3, 3, 3), kpt_density=None, conv_energy_ev=1e-6, xc="PBE", maxiter=200),
 }
 
 # %% ../../nbs/07c_gpaw.ipynb #894d50be
@@ -98,11 +101,11 @@ def _worker_source() -> str:
 # %% ../../nbs/07c_gpaw.ipynb #8fe2465c
 class GPAWOracle(Oracle):
     """GPAW plane-wave PBE: band gap (eigenvalues), total energy, optional relaxation (density), 5-volume bulk
-    modulus, formation energy."""
+    modulus, formation energy. `ladder=None`: the preset's default (on; off for `paper001`)."""
     name = "gpaw"
     properties = ("band_gap", "total_energy", "energy_per_atom", "formation_energy_per_atom", "density", "bulk_modulus")
 
-    def __init__(self, preset: str = "paper", ladder: bool = True, timeout_s: float = 720, mpi: int = 1,
+    def __init__(self, preset: str = "paper", ladder: bool | None = None, timeout_s: float = 720, mpi: int = 1,
                  relax_steps: int = 0, relax_fmax: float = 0.05, bulk_modulus: bool = False,
                  eos_strain: float = 0.06, formation_energy: bool = False, reference_store=None,
                  ref_kpt_density: float = 5.0, ref_box_ang: float = 10.0,
@@ -116,7 +119,7 @@ class GPAWOracle(Oracle):
         if bad:
             raise CrystalDesignError(f"unknown GPAW settings {sorted(bad)}; allowed: {sorted(GPAW_PRESETS[preset])}")
         self.preset, self.params = preset, {**GPAW_PRESETS[preset], **overrides}
-        self.ladder, self.timeout_s, self.mpi = ladder, timeout_s, mpi
+        self.ladder, self.timeout_s, self.mpi = default_ladder(preset, ladder), timeout_s, mpi
         self.relax_steps, self.relax_fmax = relax_steps, relax_fmax
         self.bulk_modulus, self.eos_strain = bulk_modulus, eos_strain
         if ref_kpt_density <= 0 or ref_box_ang < 5:

@@ -19,11 +19,12 @@ def _gpaw_calc(p: dict, rung: dict, n_electrons: float):
     from gpaw import GPAW, PW, Mixer
     nb = int(np.ceil(n_electrons / 2 * 1.2)) + 4
     nb = int(np.ceil(nb * rung["nbands_factor"])) if rung["nbands_factor"] != 1 else nb
+    maxiter = int(p.get("maxiter", 100) * rung["maxiter"] / 100)     # the preset's limit, scaled by the rung (base 100)
     kpts = tuple(p["kpts"]) if p["kpts"] else {"density": p["kpt_density"], "gamma": False}
     return GPAW(mode=PW(p["ecut_ev"]), xc=p["xc"], kpts=kpts, nbands=nb, txt="gpaw.txt",
                 occupations={"name": "fermi-dirac", "width": rung["smearing_ev"]},
                 spinpol=rung["spin_polarized"], mixer=Mixer(beta=rung["mixing_beta"], nmaxold=5, weight=50.0),
-                maxiter=rung["maxiter"], convergence={"energy": p["conv_energy_ev"]})
+                maxiter=maxiter, convergence={"energy": p["conv_energy_ev"]})
 
 # %% ../../nbs/07c0_gpaw_worker.ipynb #55210872
 def _worker(inp: str, out: str):
