@@ -80,6 +80,19 @@ class Evaluation:
     @classmethod
     def from_dict(cls, d: dict) -> "Evaluation": return cls(**d)
 
+# %% ../nbs/07a_oracles.ipynb #7a748fb1
+PROPERTY_FIELDS = ("band_gap_ev", "total_energy_ev", "energy_per_atom_ev", "formation_energy_per_atom_ev",
+                   "density_g_cm3", "bulk_modulus_gpa")
+
+@patch
+def __repr__(self: Evaluation) -> str:
+    "Status, the properties that are set, the message, time and provenance; the full record is `to_dict()`."
+    props = [f"{k}={getattr(self, k):.4g}" for k in PROPERTY_FIELDS if getattr(self, k) is not None]
+    more = ([f"message={self.message!r}"] if self.message else []) + [f"{self.seconds:.3g} s", f"oracle={self.oracle!r}"]
+    more += ([f"{len(self.attempts)} attempts"] if len(self.attempts) > 1 else []) + (["cached"] if self.cached else [])
+    more += [f"extra: {', '.join(self.extra)}"] if self.extra else []
+    return f"Evaluation({', '.join([repr(self.status), *props, *more])})"
+
 # %% ../nbs/07a_oracles.ipynb #cbc7d511
 def settings_hash(settings: dict) -> str:
     "Stable short hash of an oracle's settings (sorted JSON)."

@@ -267,12 +267,14 @@ _FLOAT = r"-?\d+\.\d+(?:[EeDd][-+]?\d+)?"
 
 def parse_pw_output(text: str) -> dict:
     """pw.x output: energy, forces, stress, band energies and structure through ASE (`ase_results`); from the text
-    what ASE does not give: convergence, SCF iterations, electrons, HOMO/LUMO, Fermi level, wall time, vc-relax
+    what ASE does not give: convergence, SCF iterations and their accuracy trace, electrons, HOMO/LUMO, Fermi level, wall time, vc-relax
     status, errors."""
     r = {"converged": "convergence has been achieved" in text, "job_done": "JOB DONE" in text, **ase_results(text)}
     if "energy_ev" in r: r["energy_ry"] = r["energy_ev"] / RY_TO_EV
     m = re.findall(r"convergence has been achieved in\s+(\d+)\s+iterations", text)
     if m: r["iterations"] = int(m[-1])
+    acc = re.findall(rf"estimated scf accuracy\s+<\s+({_FLOAT})\s+Ry", text)
+    if acc: r["scf_accuracy_ry"] = [float(a) for a in acc]          # one per SCF iteration: the convergence trace
     m = re.search(rf"number of electrons\s+=\s+({_FLOAT})", text)
     if m: r["n_electrons"] = float(m.group(1))
     # levels of the last SCF (a vc-relax prints one per step; its final SCF is at the relaxed cell)
