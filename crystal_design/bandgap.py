@@ -186,8 +186,16 @@ class BandGapModel:
         "Band gaps (eV) of structures."
         return self.predict_features(self.features(structures))
 
-    def finetune(self, structures=None, gaps=None, steps: int = 10, lr: float = 1e-3, features=None,
-                 replay=None, replay_size: int = 0, seed: int = 0) -> list[float]:
+    def finetune(self,
+                 structures=None,         # new crystals (or pass their `features`)
+                 gaps=None,               # their band gaps, eV (e.g. from DFT)
+                 steps: int = 10,         # SGD steps (paper 001: 10)
+                 lr: float = 1e-3,        # learning rate (paper 001: 0.001 or 0.005)
+                 features=None,           # precomputed CHGNet features of the crystals, instead of `structures`
+                 replay=None,             # (X, y) labelled data to mix in against forgetting
+                 replay_size: int = 0,    # replay samples per step (0: the new pairs only, as paper 001)
+                 seed: int = 0,           # seed of the replay draws
+                ) -> list[float]:         # the MSE loss of every step, eV^2
         """SGD steps on the head for new (structure, gap) pairs, optionally mixed with `replay_size` samples of
         `replay`=(X, y). Returns losses."""
         X = torch.as_tensor(self.features(structures) if features is None else features, dtype=torch.float32)

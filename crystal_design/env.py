@@ -137,7 +137,9 @@ def action_mask(self: BatchDesignEnv) -> torch.Tensor:
 
 # %% ../nbs/06_env.ipynb #f2f29d85
 @patch
-def step(self: BatchDesignEnv, actions) -> Finished:
+def step(self: BatchDesignEnv,
+         actions,           # (n_envs,) vocabulary indices, one element for each episode's focus site
+        ) -> Finished:      # the episodes this step completed (their envs already restarted)
     "Fill the focus site of every episode; return the episodes this step completed (already restarted)."
     a = torch.as_tensor(actions, dtype=torch.long)
     if a.shape != (self.n_envs,): raise ActionError(f"expected {self.n_envs} actions, got shape {tuple(a.shape)}")
@@ -325,7 +327,9 @@ def _value(self: CrystalDesignEnv, structure) -> float:
 
 # %% ../nbs/06_env.ipynb #8fd18751
 @patch
-def step(self: CrystalDesignEnv, action):
+def step(self: CrystalDesignEnv,
+         action,            # vocabulary index (int) or element symbol (str) for the focus site
+        ):                  # Gymnasium 5-tuple: (obs, reward, terminated, truncated, info)
     a = self._action(action)
     if not self.benv.action_mask()[0, a]:
         obs = self._obs()

@@ -190,7 +190,9 @@ class Skeleton:
 
 # %% ../nbs/03_graphs.ipynb #5444837c
 @patch
-def structure(self: Skeleton, species=None) -> Structure:
+def structure(self: Skeleton,
+              species=None,    # one element symbol per site (default: the skeleton's reference species)
+             ) -> Structure:
     "pymatgen Structure with the given species (default: the reference species)."
     species = self.reference_species if species is None else list(species)
     if species is None: raise SkeletonError(f"skeleton {self.name!r} has no reference species; pass species")
@@ -208,8 +210,11 @@ def fingerprint(self: Skeleton) -> str:
 
 # %% ../nbs/03_graphs.ipynb #f963c257
 @patch
-def graph(self: Skeleton, method: str = "radius", cutoff_ang: float = 5.0,
-          disk_cache: bool | None = None) -> CrystalGraph:
+def graph(self: Skeleton,
+          method: str = "radius",          # "radius" (every pair within the cutoff) or "crystalnn" (the papers')
+          cutoff_ang: float = 5.0,         # radius graph cutoff, Angstrom
+          disk_cache: bool | None = None,  # cache CrystalNN graphs on disk (None: yes for CrystalNN)
+         ) -> CrystalGraph:
     """The skeleton's multigraph, computed once per (method, cutoff), cached on the skeleton (and on disk for
     CrystalNN)."""
     key = (method, cutoff_ang if method == "radius" else None)

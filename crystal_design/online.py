@@ -394,8 +394,14 @@ def _log(self: Agent, res: ScoredBatch, t0: float):
 
 # %% ../nbs/12_online.ipynb #a2fcd059
 @patch
-def train(self: Agent, episodes: int, time_budget_s: float | None = None, progress: bool = False,
-          checkpoint: str | Path | None = None, checkpoint_every: int | None = None, callback=None) -> list[dict]:
+def train(self: Agent,
+          episodes: int,                          # total episodes to reach (counting those already run)
+          time_budget_s: float | None = None,     # stop earlier after this many seconds of wall time
+          progress: bool = False,                 # show a progress bar
+          checkpoint: str | Path | None = None,   # checkpoint file: every `checkpoint_every` episodes, and on SIGTERM
+          checkpoint_every: int | None = None,    # episodes between checkpoints (None: only at the end)
+          callback=None,                          # called with each history row as it is logged
+         ) -> list[dict]:                         # the history: one row per logged batch of episodes
     "Run until `episodes` episodes in total (or the time budget); checkpoint every N episodes and on SIGTERM."
     if episodes < 0: raise CrystalDesignError(f"episode count must be >= 0, got {episodes}")
     self.goal = episodes              # the learning-rate schedule (if any) runs over this many episodes

@@ -88,7 +88,8 @@ PROPERTY_FIELDS = ("band_gap_ev", "total_energy_ev", "energy_per_atom_ev", "form
 def __repr__(self: Evaluation) -> str:
     "Status, the properties that are set, the message, time and provenance; the full record is `to_dict()`."
     props = [f"{k}={getattr(self, k):.4g}" for k in PROPERTY_FIELDS if getattr(self, k) is not None]
-    more = ([f"message={self.message!r}"] if self.message else []) + [f"{self.seconds:.3g} s", f"oracle={self.oracle!r}"]
+    more = [f"message={self.message!r}"] if self.message else []
+    more += [f"{self.seconds:.3g} s", f"oracle={self.oracle!r}"]
     more += ([f"{len(self.attempts)} attempts"] if len(self.attempts) > 1 else []) + (["cached"] if self.cached else [])
     more += [f"extra: {', '.join(self.extra)}"] if self.extra else []
     return f"Evaluation({', '.join([repr(self.status), *props, *more])})"

@@ -197,8 +197,13 @@ def _heartbeat(self: EvaluationStore, stop: threading.Event):
 
 # %% ../nbs/07e_store.ipynb #0df09a65
 @patch
-def evaluate(self: EvaluationStore, structures, oracle: Oracle, executor=None, progress: bool = False,
-             on_result=None) -> list[Evaluation]:
+def evaluate(self: EvaluationStore,
+             structures,                  # pymatgen Structures (duplicates inside the batch are computed once)
+             oracle: Oracle,              # what computes a missing result; its settings hash is part of the key
+             executor=None,               # SerialExecutor (default), LocalExecutor, ThreadExecutor or DaskExecutor
+             progress: bool = False,      # show a progress bar over the structures to compute
+             on_result=None,              # called as on_result(i, evaluation) when structure i is computed here
+            ) -> list[Evaluation]:        # one per structure, in order; `cached=True` where the store answered
     """Evaluations of `structures`: stored ones (`cached=True`) from the table, the rest claimed, computed by
     `executor` and stored as each finishes (then `on_result(i, ev)`); keys another live process claimed are waited
     for."""

@@ -165,7 +165,11 @@ def prefix(self: TrajectoryData, c, o, t) -> torch.Tensor:
 
 # %% ../nbs/09_trajectories.ipynb #793dc401
 @patch
-def batch(self: TrajectoryData, idx, target=None, next_state: bool = True) -> Transitions:
+def batch(self: TrajectoryData,
+          idx,                       # (B,) transition indices
+          target=None,               # target property for conditioned states, scalar or (B,) (e.g. band gap, eV)
+          next_state: bool = True,   # also collate the next states (offline RL needs them, BC does not)
+         ) -> Transitions:
     "Transitions idx (B,) collated into graph batches; `target` (scalar or (B,)) fills the state's p_hat slot."
     idx = torch.as_tensor(idx, dtype=torch.long)
     c, o, t = self.t_crystal[idx], self.t_order[idx], self.t_step[idx]

@@ -92,7 +92,9 @@ def _relax(self: BasinHopping, s):
 
 # %% ../../nbs/15d_csp_search.ipynb #54db0d6c
 @patch
-def run(self: BasinHopping, progress: bool = False) -> dict:
+def run(self: BasinHopping,
+        progress: bool = False,   # show a progress bar over relaxations
+       ) -> dict:                 # `summary()` of the search: best energy, relaxations used, moves chosen
     from tqdm.auto import tqdm
     c = self.cfg
     self.t0 = time.perf_counter()

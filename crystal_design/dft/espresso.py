@@ -267,8 +267,8 @@ _FLOAT = r"-?\d+\.\d+(?:[EeDd][-+]?\d+)?"
 
 def parse_pw_output(text: str) -> dict:
     """pw.x output: energy, forces, stress, band energies and structure through ASE (`ase_results`); from the text
-    what ASE does not give: convergence, SCF iterations and their accuracy trace, electrons, HOMO/LUMO, Fermi level, wall time, vc-relax
-    status, errors."""
+    what ASE does not give: convergence, SCF iterations and their accuracy trace, electrons, HOMO/LUMO, Fermi level,
+    wall time, vc-relax status, errors."""
     r = {"converged": "convergence has been achieved" in text, "job_done": "JOB DONE" in text, **ase_results(text)}
     if "energy_ev" in r: r["energy_ry"] = r["energy_ev"] / RY_TO_EV
     m = re.findall(r"convergence has been achieved in\s+(\d+)\s+iterations", text)
