@@ -48,7 +48,9 @@ def qe_version() -> str:
 
 # %% ../../nbs/07d_espresso.ipynb #2b45c6b3
 # Published pslibrary ld1.x inputs (pslibrary by A. Dal Corso, GPL), PBE, scalar-relativistic:
-# symbol -> (UPF name, Z, configuration, &inputp options, wavefunction cards).
+# symbol -> (UPF name, Z, configuration, &inputp options, wavefunction cards). Na and Cl: pslibrary 0.2/0.3;
+# the rest (paper 001's 21 elements): pslibrary 1.0.0, github.com/dalcorso/pslibrary `paw_ps_high.job` at commit
+# 943d8a2 (2013-12-12), numbers copied verbatim; "lines" below are that file's.
 PSLIBRARY = {
     "Na": ("Na.pbe-spn-kjpaw_psl.0.2.UPF", 11.0, "[Ne] 3s0.5 3p0 3d-2",
            "lloc=2, which_augfun='PSQ', rmatch_augfun=1.6, tm=.true.",
@@ -66,6 +68,118 @@ PSLIBRARY = {
           "rcore=0.7, tm=.true.",
           ["2S  1  0  2.00  0.00  1.00  1.30  0.0", "2S  1  0  0.00  0.40  1.00  1.30  0.0",
            "2P  2  1  5.00  0.00  0.90  1.40  0.0", "2P  2  1  0.00  0.15  0.90  1.40  0.0"]),
+    # paw_ps_high.job lines 62-87
+    "Li": ("Li.pbe-s-kjpaw_psl.1.0.0.UPF", 3.0, "[He] 2s1 2p0",
+           "lloc=-1, rcloc=0.6, which_augfun='PSQ', rmatch_augfun_nc=.true., tm=.true.",
+           ["1S  1  0  2.00  0.00  0.80  1.00  0.0", "2S  2  0  1.00  0.00  0.80  1.00  0.0",
+            "2P  2  1  0.00  0.00  0.85  1.20  0.0", "2P  2  1  0.00  1.00  0.85  1.20  0.0"]),
+    # paw_ps_high.job lines 548-578
+    "K": ("K.pbe-spn-kjpaw_psl.1.0.0.UPF", 19.0, "[Ar] 4s1 4p0 3d-1",
+          "lloc=-1, rcloc=1.5, which_augfun='PSQ', rmatch_augfun_nc=.true., nlcc=.true., new_core_ps=.true., "
+          "rcore=1.0, tm=.true.",
+          ["3S  1  0  2.00  0.00  1.20  1.30  0.0", "4S  2  0  1.00  0.00  1.20  1.30  0.0",
+           "3P  2  1  6.00  0.00  1.40  1.60  0.0", "4P  3  1  0.00  0.00  1.40  1.60  0.0",
+           "3D  3  2  0.00  0.05  1.20  1.70  0.0", "3D  3  2  0.00  1.00  1.20  1.70  0.0"]),
+    # paw_ps_high.job lines 1124-1154
+    "Rb": ("Rb.pbe-spn-kjpaw_psl.1.0.0.UPF", 37.0, "[Kr] 5s1 5p0 4d-1",
+           "lloc=-1, rcloc=1.5, which_augfun='PSQ', rmatch_augfun_nc=.true., nlcc=.true., new_core_ps=.true., "
+           "rcore=1.2, tm=.true.",
+           ["4S  1  0  2.00  0.00  1.30  1.50  0.0", "5S  2  0  1.00  0.00  1.30  1.50  0.0",
+            "4P  2  1  6.00  0.00  1.40  1.60  0.0", "5P  3  1  0.00  0.00  1.40  1.60  0.0",
+            "4D  3  2  0.00  0.05  1.20  1.80  0.0", "4D  3  2  0.00  1.00  1.20  1.80  0.0"]),
+    # paw_ps_high.job lines 89-114
+    "Be": ("Be.pbe-s-kjpaw_psl.1.0.0.UPF", 4.0, "[He] 2s2 2p0",
+           "lloc=-1, rcloc=0.7, which_augfun='PSQ', rmatch_augfun_nc=.true., tm=.true.",
+           ["1S  1  0  2.00  0.00  0.70  1.20  0.0", "2S  2  0  2.00  0.00  0.70  1.20  0.0",
+            "2P  2  1  0.00  0.00  0.90  1.00  0.0", "2P  2  1  0.00  1.50  0.90  1.00  0.0"]),
+    # paw_ps_high.job lines 326-354
+    "Mg": ("Mg.pbe-spn-kjpaw_psl.1.0.0.UPF", 12.0, "[Ne] 3s2.0 3p0",
+           "lloc=-1, rcloc=1.0, which_augfun='PSQ', rmatch_augfun_nc=.true., nlcc=.true., new_core_ps=.true., "
+           "rcore=0.5, tm=.true.",
+           ["2S  1  0  2.00  0.00  0.70  0.90  0.0", "3S  2  0  2.00  0.00  0.70  0.90  0.0",
+            "2P  2  1  6.00  0.00  0.90  1.40  0.0", "3P  3  1  0.00  0.00  0.90  1.40  0.0"]),
+    # paw_ps_high.job lines 580-610
+    "Ca": ("Ca.pbe-spn-kjpaw_psl.1.0.0.UPF", 20.0, "[Ar] 4s2 4p0 3d-1",
+           "lloc=-1, rcloc=1.5, which_augfun='PSQ', rmatch_augfun_nc=.true., nlcc=.true., new_core_ps=.true., "
+           "rcore=1.0, tm=.true.",
+           ["3S  1  0  2.00  0.00  1.20  1.30  0.0", "4S  2  0  2.00  0.00  1.20  1.30  0.0",
+            "3P  2  1  6.00  0.00  1.40  1.60  0.0", "4P  3  1  0.00  0.00  1.40  1.60  0.0",
+            "3D  3  2  0.00  0.05  1.20  1.70  0.0", "3D  3  2  0.00  1.00  1.20  1.70  0.0"]),
+    # paw_ps_high.job lines 1156-1186
+    "Sr": ("Sr.pbe-spn-kjpaw_psl.1.0.0.UPF", 38.0, "[Kr] 5s2 5p0 4d-1",
+           "lloc=-1, rcloc=1.9, which_augfun='PSQ', rmatch_augfun_nc=.true., nlcc=.true., new_core_ps=.true., "
+           "rcore=1.2, tm=.true.",
+           ["4S  1  0  2.00  0.00  1.30  1.50  0.0", "5S  2  0  2.00  0.00  1.30  1.50  0.0",
+            "4P  2  1  6.00  0.00  1.40  1.60  0.0", "5P  3  1  0.00  0.00  1.40  1.60  0.0",
+            "4D  3  2  0.00  0.05  1.20  1.70  0.0", "4D  3  2  0.00  1.00  1.20  1.70  0.0"]),
+    # paw_ps_high.job lines 12-35
+    "H": ("H.pbe-kjpaw_psl.1.0.0.UPF", 1.0, "1s1 2p-2",
+          "lloc=1, which_augfun='PSQ', rmatch_augfun_nc=.true., tm=.true.",
+          ["1S  1  0  1.00  0.00  0.80  1.00  0.0", "1S  1  0  0.00  0.05  0.80  1.00  0.0",
+           "2P  2  1 -1.00  0.05  0.75  0.75  0.0"]),
+    # paw_ps_high.job lines 146-174
+    "C": ("C.pbe-n-kjpaw_psl.1.0.0.UPF", 6.0, "[He] 2s2 2p2",
+          "lloc=-1, rcloc=0.9, which_augfun='PSQ', rmatch_augfun_nc=.true., nlcc=.true., new_core_ps=.true., "
+          "rcore=0.7, tm=.true.",
+          ["2S  1  0  2.00  0.00  1.00  1.20  0.0", "2S  1  0  0.00  3.00  1.00  1.20  0.0",
+           "2P  2  1  2.00  0.00  0.90  1.40  0.0", "2P  2  1  0.00  0.05  0.90  1.40  0.0"]),
+    # paw_ps_high.job lines 176-204
+    "N": ("N.pbe-n-kjpaw_psl.1.0.0.UPF", 7.0, "[He] 2s2 2p3",
+          "lloc=-1, rcloc=1.2, which_augfun='PSQ', rmatch_augfun_nc=.true., nlcc=.true., new_core_ps=.true., "
+          "rcore=0.7, tm=.true.",
+          ["2S  1  0  2.00  0.00  1.00  1.30  0.0", "2S  1  0  0.00  2.00  1.00  1.30  0.0",
+           "2P  2  1  3.00  0.00  0.90  1.35  0.0", "2P  2  1  0.00  0.05  0.90  1.35  0.0"]),
+    # paw_ps_high.job lines 206-234
+    "O": ("O.pbe-n-kjpaw_psl.1.0.0.UPF", 8.0, "[He] 2s2 2p4",
+          "lloc=-1, rcloc=1.1, which_augfun='PSQ', rmatch_augfun_nc=.true., nlcc=.true., new_core_ps=.true., "
+          "rcore=0.7, tm=.true.",
+          ["2S  1  0  2.00  0.00  1.00  1.30  0.0", "2S  1  0  0.00  1.00  1.00  1.30  0.0",
+           "2P  2  1  4.00  0.00  0.90  1.35  0.0", "2P  2  1  0.00  0.05  0.90  1.35  0.0"]),
+    # paw_ps_high.job lines 420-450
+    "P": ("P.pbe-n-kjpaw_psl.1.0.0.UPF", 15.0, "[Ne] 3s2 3p3 3d-1",
+          "lloc=-1, rcloc=1.8, which_augfun='PSQ', rmatch_augfun_nc=.true., nlcc=.true., new_core_ps=.true., "
+          "rcore=1.5, tm=.true.",
+          ["3S  1  0  2.00  0.00  1.50  1.80  0.0", "3S  1  0  0.00  6.00  1.50  1.80  0.0",
+           "3P  2  1  3.00  0.00  1.50  1.80  0.0", "3P  2  1  0.00  3.00  1.50  1.80  0.0",
+           "3D  3  2  0.00  0.10  1.50  1.80  0.0", "3D  3  2  0.00  0.30  1.50  1.80  0.0"]),
+    # paw_ps_high.job lines 452-482
+    "S": ("S.pbe-n-kjpaw_psl.1.0.0.UPF", 16.0, "[Ne] 3s2 3p4 3d-1",
+          "lloc=-1, rcloc=1.8, which_augfun='PSQ', rmatch_augfun_nc=.true., nlcc=.true., new_core_ps=.true., "
+          "rcore=1.5, tm=.true.",
+          ["3S  1  0  2.00  0.00  1.50  1.70  0.0", "3S  1  0  0.00  6.00  1.50  1.70  0.0",
+           "3P  2  1  4.00  0.00  1.50  1.70  0.0", "3P  2  1  0.00  3.00  1.50  1.70  0.0",
+           "3D  3  2  0.00  0.10  1.50  1.70  0.0", "3D  3  2  0.00  0.30  1.50  1.70  0.0"]),
+    # paw_ps_high.job lines 1028-1058
+    "Se": ("Se.pbe-dn-kjpaw_psl.1.0.0.UPF", 34.0, "[Ar] 4s2 4p4 3d10",
+           "lloc=-1, rcloc=1.9, which_augfun='PSQ', rmatch_augfun_nc=.true., nlcc=.true., new_core_ps=.true., "
+           "rcore=1.8, tm=.true.",
+           ["4S  1  0  2.00  0.00  1.30  1.70  0.0", "4S  1  0  0.00  6.00  1.30  1.70  0.0",
+            "4P  2  1  4.00  0.00  1.40  1.70  0.0", "4P  2  1  0.00  6.00  1.40  1.70  0.0",
+            "3D  3  2 10.00  0.00  1.30  1.50  0.0", "3D  3  2  0.00  0.05  1.30  1.50  0.0"]),
+    # paw_ps_high.job lines 1060-1090
+    "Br": ("Br.pbe-dn-kjpaw_psl.1.0.0.UPF", 35.0, "[Ar] 4s2 4p5 3d10",
+           "lloc=-1, rcloc=1.9, which_augfun='PSQ', rmatch_augfun_nc=.true., nlcc=.true., new_core_ps=.true., "
+           "rcore=1.8, tm=.true.",
+           ["4S  1  0  2.00  0.00  1.30  1.70  0.0", "4S  1  0  0.00  6.00  1.30  1.70  0.0",
+            "4P  2  1  5.00  0.00  1.40  1.70  0.0", "4P  2  1  0.00  6.00  1.40  1.70  0.0",
+            "3D  3  2 10.00  0.00  1.30  1.50  0.0", "3D  3  2  0.00  0.05  1.30  1.50  0.0"]),
+    # paw_ps_high.job lines 37-60
+    "He": ("He.pbe-kjpaw_psl.1.0.0.UPF", 2.0, "1s2 2p-2",
+           "lloc=-1, rcloc=0.6, which_augfun='PSQ', rmatch_augfun_nc=.true., tm=.true.",
+           ["1S  1  0  2.00  0.00  0.90  1.10  0.0", "1S  1  0  0.00  0.05  0.90  1.10  0.0"]),
+    # paw_ps_high.job lines 266-294
+    "Ne": ("Ne.pbe-n-kjpaw_psl.1.0.0.UPF", 10.0, "[He] 2s2 2p6",
+           "lloc=-1, rcloc=1.0, which_augfun='PSQ', rmatch_augfun_nc=.true., nlcc=.true., new_core_ps=.true., "
+           "rcore=0.8, tm=.true.",
+           ["2S  1  0  2.00  0.00  1.00  1.40  0.0", "2S  1  0  0.00  0.40  1.00  1.40  0.0",
+            "2P  2  1  6.00  0.00  1.00  1.40  0.0", "2P  2  1  0.00  0.05  1.00  1.40  0.0"]),
+    # paw_ps_high.job lines 1092-1122
+    "Kr": ("Kr.pbe-dn-kjpaw_psl.1.0.0.UPF", 36.0, "[Ar] 4s2 4p6 3d10",
+           "lloc=-1, rcloc=2.0, which_augfun='PSQ', rmatch_augfun_nc=.true., nlcc=.true., new_core_ps=.true., "
+           "rcore=1.8, tm=.true.",
+           ["4S  1  0  2.00  0.00  1.50  1.70  0.0", "4S  1  0  0.00  6.00  1.50  1.70  0.0",
+            "4P  2  1  6.00  0.00  1.80  2.00  0.0", "4P  2  1  0.00  6.00  1.80  2.00  0.0",
+            "3D  3  2 10.00  0.00  1.20  1.40  0.0", "3D  3  2  0.00  0.05  1.20  1.40  0.0"]),
 }
 
 # %% ../../nbs/07d_espresso.ipynb #c9a04956
