@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .core import CrystalDesignError
+from .core import CrystalDesignError, load_checkpoint
 from .oracles import Evaluation, Oracle, _chgnet
 
 ASSET = Path(str(importlib.resources.files("crystal_design")))/"assets"/"bandgap_head.pt"   # shipped single head
@@ -26,14 +26,9 @@ def _read_checkpoint(path, kind: str) -> dict:
     """A checked band-gap checkpoint dict of `kind` ('head' or 'ensemble');
     CrystalDesignError when missing, corrupt or of another kind."""
     path = Path(path)
-    if not path.exists():
-        raise CrystalDesignError(f"no band-gap model at {path}; train one with nbs/repro/train_bandgap.ipynb")
-    try: ck = torch.load(path, map_location="cpu", weights_only=False)
-    except Exception as e:
-        raise CrystalDesignError(f"band-gap checkpoint {path} is corrupt or not a checkpoint: {e}") from None
-    if not isinstance(ck, dict) or ck.get("format_version") != FORMAT_VERSION:
-        raise CrystalDesignError(f"band-gap checkpoint {path} has format "
-                                 f"{ck.get('format_version') if isinstance(ck, dict) else '?'}, "
+    ck = load_checkpoint(path, "band-gap model", hint="train one with nbs/repro/train_bandgap.ipynb")
+    if ck.get("format_version") != FORMAT_VERSION:
+        raise CrystalDesignError(f"band-gap checkpoint {path} has format {ck.get('format_version')}, "
                                  f"expected {FORMAT_VERSION}")
     if ck.get("kind", "head") != kind:
         loader = "BandGapEnsemble.load" if kind == "head" else "BandGapModel.load"

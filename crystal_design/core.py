@@ -18,7 +18,8 @@ __all__ = ['DATA_ENV', 'CACHE_ENV', 'RY_TO_EV', 'HARTREE_TO_EV', 'BOHR_TO_ANG', 
            'CrystalDesignError', 'DataError', 'ChecksumError', 'SkeletonError', 'StructureError', 'ElementError',
            'TargetError', 'ActionError', 'data_dir', 'cache_dir', 'repo_root', 'repo_runs_dir', 'repo_relative',
            'seed_everything', 'set_threads', 'tune_allocator', 'resolve_device', 'atomic_open', 'atomic_write',
-           'offscreen_figure', 'begin_run', 'json_default', 'run_params', 'git_sha', 'finish_run', 'run_folder']
+           'load_checkpoint', 'offscreen_figure', 'begin_run', 'json_default', 'run_params', 'git_sha', 'finish_run',
+           'run_folder']
 
 # %% ../nbs/00_core.ipynb #5112f9cc
 class CrystalDesignError(Exception):
@@ -196,6 +197,22 @@ def atomic_write(path, data: str | bytes) -> Path:
     "Write text or bytes to `path` atomically (`atomic_open`)."
     with atomic_open(path, "w" if isinstance(data, str) else "wb") as f: f.write(data)
     return Path(path)
+
+# %% ../nbs/00_core.ipynb #fa602de4
+def load_checkpoint(path,                     # the checkpoint file
+                    what: str = "checkpoint",  # what the file should be, for the messages ("agent checkpoint", ...)
+                    hint: str = "",            # appended to the "missing" message, e.g. how to make one
+                    error=CrystalDesignError,  # the exception class to raise
+                   ) -> dict:
+    "The dict a torch checkpoint holds, or one `error` saying it is missing, unreadable or not a checkpoint."
+    import torch
+    path = Path(path)
+    if not path.exists(): raise error(f"no {what} at {path}" + (f"; {hint}" if hint else ""))
+    try: ck = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as e:
+        raise error(f"{what} {path} is corrupt or not a torch file ({type(e).__name__}: {e})") from None
+    if not isinstance(ck, dict): raise error(f"{path} is not a {what} (it holds a {type(ck).__name__})")
+    return ck
 
 # %% ../nbs/00_core.ipynb #abcabbca
 def offscreen_figure(*args, figsize=None, **kw):

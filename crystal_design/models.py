@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import torch
 from torch import nn
 
-from .core import CrystalDesignError
+from .core import CrystalDesignError, load_checkpoint
 from .elements import get_vocabulary
 from .graphs import GraphBatch
 
@@ -470,12 +470,8 @@ def save_model(model: nn.Module, path, **meta) -> Path:
 def load_model(path, vocab=None) -> nn.Module:
     "Load a saved network; `vocab` (name or symbols), when given, must equal the checkpoint's vocabulary."
     path = Path(path)
-    if not path.exists(): raise CheckpointError(f"no checkpoint at {path}")
-    try:
-        ck = torch.load(path, map_location="cpu", weights_only=False)
-    except Exception as e:
-        raise CheckpointError(f"checkpoint {path} is corrupt or not a torch file ({type(e).__name__}: {e})") from None
-    if not isinstance(ck, dict) or ck.get("format") != "crystal_design.model":
+    ck = load_checkpoint(path, "checkpoint", error=CheckpointError)
+    if ck.get("format") != "crystal_design.model":
         raise CheckpointError(f"{path} is not a crystal_design model checkpoint")
     if ck.get("format_version") != FORMAT_VERSION:
         raise CheckpointError(

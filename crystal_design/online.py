@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .core import CrystalDesignError, TargetError, resolve_device, tune_allocator
+from .core import CrystalDesignError, TargetError, load_checkpoint, resolve_device, tune_allocator
 from .env import BatchDesignEnv, Finished, batch_density
 from .models import adam, build_model, place_on
 from .rewards import Task
@@ -469,15 +469,9 @@ def save(self: Agent, path) -> Path:
 def load(self: Agent, path):
     "Restore a checkpoint written by `save` into this agent (same algorithm and network settings)."
     path = Path(path)
-    if not path.exists(): raise CrystalDesignError(f"no agent checkpoint at {path}")
-    try:
-        ck = torch.load(path, map_location="cpu", weights_only=False)
-    except Exception as e:
-        raise CrystalDesignError(f"agent checkpoint {path} is corrupt ({type(e).__name__}: {e})") from None
-    if not isinstance(ck, dict) or ck.get("format") != "crystal_design.agent" or ck.get("agent") != self.name:
-        raise CrystalDesignError(
-            f"{path} is not a {self.name} checkpoint (found {ck.get('agent') if isinstance(ck, dict) else '?'})"
-        )
+    ck = load_checkpoint(path, "agent checkpoint")
+    if ck.get("format") != "crystal_design.agent" or ck.get("agent") != self.name:
+        raise CrystalDesignError(f"{path} is not a {self.name} checkpoint (found {ck.get('agent')})")
     mine, theirs = self.run_identity(), ck.get("identity")
     if theirs is None:
         raise CrystalDesignError(
