@@ -68,6 +68,10 @@ PSLIBRARY = {
           "rcore=0.7, tm=.true.",
           ["2S  1  0  2.00  0.00  1.00  1.30  0.0", "2S  1  0  0.00  0.40  1.00  1.30  0.0",
            "2P  2  1  5.00  0.00  0.90  1.40  0.0", "2P  2  1  0.00  0.15  0.90  1.40  0.0"]),
+}
+
+# %% ../../nbs/07d_espresso.ipynb #b3d8cb84
+PSLIBRARY.update({   # pslibrary 1.0.0, paw_ps_high.job: alkali and alkaline-earth metals
     # paw_ps_high.job lines 62-87
     "Li": ("Li.pbe-s-kjpaw_psl.1.0.0.UPF", 3.0, "[He] 2s1 2p0",
            "lloc=-1, rcloc=0.6, which_augfun='PSQ', rmatch_augfun_nc=.true., tm=.true.",
@@ -112,6 +116,10 @@ PSLIBRARY = {
            ["4S  1  0  2.00  0.00  1.30  1.50  0.0", "5S  2  0  2.00  0.00  1.30  1.50  0.0",
             "4P  2  1  6.00  0.00  1.40  1.60  0.0", "5P  3  1  0.00  0.00  1.40  1.60  0.0",
             "4D  3  2  0.00  0.05  1.20  1.70  0.0", "4D  3  2  0.00  1.00  1.20  1.70  0.0"]),
+})
+
+# %% ../../nbs/07d_espresso.ipynb #b7b7379a
+PSLIBRARY.update({   # pslibrary 1.0.0, paw_ps_high.job: H and the p-block nonmetals
     # paw_ps_high.job lines 12-35
     "H": ("H.pbe-kjpaw_psl.1.0.0.UPF", 1.0, "1s1 2p-2",
           "lloc=1, which_augfun='PSQ', rmatch_augfun_nc=.true., tm=.true.",
@@ -163,6 +171,10 @@ PSLIBRARY = {
            ["4S  1  0  2.00  0.00  1.30  1.70  0.0", "4S  1  0  0.00  6.00  1.30  1.70  0.0",
             "4P  2  1  5.00  0.00  1.40  1.70  0.0", "4P  2  1  0.00  6.00  1.40  1.70  0.0",
             "3D  3  2 10.00  0.00  1.30  1.50  0.0", "3D  3  2  0.00  0.05  1.30  1.50  0.0"]),
+})
+
+# %% ../../nbs/07d_espresso.ipynb #14acf94c
+PSLIBRARY.update({   # pslibrary 1.0.0, paw_ps_high.job: noble gases
     # paw_ps_high.job lines 37-60
     "He": ("He.pbe-kjpaw_psl.1.0.0.UPF", 2.0, "1s2 2p-2",
            "lloc=-1, rcloc=0.6, which_augfun='PSQ', rmatch_augfun_nc=.true., tm=.true.",
@@ -180,7 +192,7 @@ PSLIBRARY = {
            ["4S  1  0  2.00  0.00  1.50  1.70  0.0", "4S  1  0  0.00  6.00  1.50  1.70  0.0",
             "4P  2  1  6.00  0.00  1.80  2.00  0.0", "4P  2  1  0.00  6.00  1.80  2.00  0.0",
             "3D  3  2 10.00  0.00  1.20  1.40  0.0", "3D  3  2  0.00  0.05  1.20  1.40  0.0"]),
-}
+})
 
 # %% ../../nbs/07d_espresso.ipynb #c9a04956
 def rewrap_upf(text: str, max_len: int = 200) -> str:
