@@ -11,7 +11,7 @@ several cells are hypothetical polymorphs (rocksalt BeO, Li3Bi-type Li3P) or wea
 Everything runs serially (OMP_NUM_THREADS=1, one pw.x / GPAW calculation at a time).
 The last line of stdout is a JSON summary.
 
-    python scripts/validate_pseudos.py --entries /tmp/pslib/entries.py --out /tmp/pslib/validation.json
+    python scripts/validate_pseudos.py --out crystal_design/assets/pslibrary_validation.json
 """
 import os
 
@@ -25,6 +25,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -203,9 +204,7 @@ def scan(run, build, a_center, npts, step, max_recentre=2, log=print):
         for a in grid:
             if a not in done:
                 done[a] = run(build(a), a)
-        a_s = sorted(done)
-        # fit on the npts points closest to the current centre
-        use = sorted(sorted(a_s, key=lambda x: abs(x - a_center))[:npts])
+        use = sorted(grid)             # fit on the current (evenly spaced) grid only
         vols = [build(a).get_volume() for a in use]
         ens = [done[a]["energy"] for a in use]
         v0, e0, b = fit_eos(vols, ens, len(build(use[0])))
@@ -238,10 +237,11 @@ def main():
                     help="comma-separated symbols (default: all 21 of paper 001)")
     ap.add_argument("--out", default="results.json", help="JSON results file")
     ap.add_argument("--quick", action="store_true", help="3-point E(V) fits instead of 5")
-    ap.add_argument("--entries", default="/tmp/pslib/entries.py" if Path("/tmp/pslib/entries.py").exists() else None,
-                    help="python file with ENTRIES = {...} to add to PSLIBRARY before generating")
-    ap.add_argument("--pseudo-dir", default="/tmp/pslib/upf", help="where the ld1.x UPF files are (generated if absent)")
-    ap.add_argument("--workdir", default="/tmp/pslib/work")
+    ap.add_argument("--entries", default=None,
+                    help="python file with ENTRIES = {...} to add to PSLIBRARY before generating (candidate recipes)")
+    ap.add_argument("--pseudo-dir", default=None,
+                    help="where the ld1.x UPF files are, generated if absent (default: the library's pseudo cache)")
+    ap.add_argument("--workdir", default=str(Path(tempfile.gettempdir())/"validate_pseudos"))
     ap.add_argument("--kpts", type=int, default=6, help="Monkhorst-Pack (Gamma-centred) k per direction")
     ap.add_argument("--ecutwfc", type=float, default=50.0, help="pw.x minimum ecutwfc (Ry); raised to the UPF's suggestion")
     ap.add_argument("--ecutrho", type=float, default=400.0, help="pw.x minimum ecutrho (Ry)")
@@ -262,6 +262,9 @@ def main():
     step = a.step or (0.02 if a.quick else 0.015)
     workdir = Path(a.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
+    if a.pseudo_dir is None:                   # generate_paw's default folder
+        from crystal_design.core import cache_dir
+        a.pseudo_dir = str(cache_dir()/"pseudo"/"ld1-pslibrary")
     qe = QE(a.pseudo_dir, workdir / "qe", a.ecutwfc, a.ecutrho)
     gp = GPAWEngine(a.gpaw_ecut, workdir / "gpaw")
     (workdir / "gpaw").mkdir(parents=True, exist_ok=True)
