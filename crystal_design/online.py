@@ -53,9 +53,10 @@ class ScoredBatch:
     valid: np.ndarray
     keys: list
 
-# %% ../nbs/12_online.ipynb #49d733a2
+# %% ../nbs/12_online.ipynb #8b95dcba
 SPREAD_KEYS = {"band_gap": "band_gap_sd_ev"}     # where an ensemble oracle puts its spread (Evaluation.extra)
 
+# %% ../nbs/12_online.ipynb #49d733a2
 class EpisodeScorer:
     """Terminal rewards of finished episodes from an oracle (cached per design), with validity and distinct-element
     penalties; an ensemble oracle's spread is kept per design and, with `spread_penalty` λ > 0, the reward of a
@@ -82,104 +83,120 @@ class EpisodeScorer:
 
     def key(self, skel_id: int, symbols) -> tuple: return (int(skel_id), tuple(symbols))
 
-    def formula(self, symbols) -> str:
-        c = Counter(symbols)
-        return "".join(f"{el}{n if n > 1 else ''}" for el, n in sorted(c.items()))
-
-    def is_valid(self, symbols) -> bool:
-        from crystal_design.metrics import smact_valid
-        f = self.formula(symbols)
-        if f not in self._valid:
-            import warnings
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self._valid[f] = bool(smact_valid(f))
-        return self._valid[f]
-
-    def _evaluate(self, keys: list) -> list[tuple[float, bool, str, float]]:
-        "Property value, failed flag, status and spread (NaN without an ensemble) of new designs."
-        prop = self.task.prop
-        if self.oracle is None:     # density on tensors
-            V = len(self.env.vocab)
-            sp = torch.full((len(keys), self.env.pool.max_sites), -1, dtype=torch.long)
-            for i, (s, sym) in enumerate(keys): sp[i, :len(sym)] = torch.as_tensor(self.env.vocab.encode(list(sym)))
-            d = batch_density(self.env.pool, self.env.vocab, Finished(torch.tensor([k[0] for k in keys]), sp, sp))
-            return [(float(x), False, "ok", float("nan")) for x in d]
-        structures = [self.env.pool.skeletons[s].structure(list(sym)) for s, sym in keys]
-        t0 = time.perf_counter()
-        evs = (self.store.evaluate(structures, self.oracle) if self.store is not None
-               else self.oracle.evaluate(structures))
-        self.oracle_calls += len(structures)
-        self.oracle_seconds += time.perf_counter() - t0
-        self.store_answers += sum(ev.cached for ev in evs)
-        self.engine_runs += sum(max(len(ev.attempts), 1) for ev in evs if not ev.cached)
-        out, sk = [], SPREAD_KEYS.get(prop)
-        for ev in evs:
-            v = ev.value(prop) if ev.ok else float("nan")
-            sd = (ev.extra or {}).get(sk) if ev.ok else None
-            out.append((v, not (ev.ok and math.isfinite(v)), ev.status, float("nan") if sd is None else float(sd)))
-        return out
-
-    def invalidate(self):
-        "Forget cached property values (after the oracle changed, e.g. a fine-tuned reward model); visit counts stay."
-        for r in self.designs.values(): r["stale"] = True
-
     def __call__(self, fin: Finished) -> ScoredBatch:
         "Score the episodes of one env step (counted as visits)."
         syms = self.env.symbols(fin)
         return self.score([self.key(s, sym) for s, sym in zip(fin.skel_ids.tolist(), syms)])
 
-    def score(self, keys: list, count: bool = True) -> ScoredBatch:
-        "Score designs given by keys (skeleton id, symbols); `count=False` for evaluation-only calls."
-        new = list(dict.fromkeys(k for k in keys if k not in self.designs or self.designs[k].get("stale")))
-        if new:
-            for k, (v, failed, status, sd) in zip(new, self._evaluate(new)):
-                rec = self.designs.setdefault(k, dict(count=0, first_episode=self.episodes, valid=self.is_valid(k[1]),
-                                                      n_distinct=len(set(k[1]))))
-                rec.update(value=v, failed=failed, status=status, stale=False, spread=sd)
-                rec["reward"] = self._reward([v], [rec["n_distinct"]], [failed], [rec["valid"]], [sd])[0]
-            if self.stability is not None: self._stabilise(new)
-        recs = [self.designs[k] for k in keys]
-        if count:
-            for r in recs: r["count"] += 1
-            self.episodes += len(keys)
-        return ScoredBatch(np.array([r["reward"] for r in recs], dtype=np.float64),
-                           np.array([r["value"] for r in recs]), np.array([r["failed"] for r in recs]),
-                           np.array([r["valid"] for r in recs]), keys)
+# %% ../nbs/12_online.ipynb #07c57d65
+@patch
+def formula(self: EpisodeScorer, symbols) -> str:
+    c = Counter(symbols)
+    return "".join(f"{el}{n if n > 1 else ''}" for el, n in sorted(c.items()))
 
-    def _stabilise(self, keys: list):
-        "Multiply the positive rewards of valid new designs by their stability factor (computed once per design)."
-        todo = [k for k in keys
-                if "stability" not in self.designs[k] and self.designs[k]["valid"] and self.designs[k]["reward"] > 0]
-        if todo:
-            terms = self.stability([self.env.pool.skeletons[s].structure(list(sym)) for s, sym in todo])
-            for k, t in zip(todo, terms):
-                self.designs[k].update(stability=t["factor"], e_hull_reward=t["e_above_hull_ev_atom"])
-        for k in keys:
-            r = self.designs[k]
-            if r.get("stability") is not None and r["reward"] > 0: r["reward"] *= r["stability"]
+# %% ../nbs/12_online.ipynb #c41f0fd3
+@patch
+def is_valid(self: EpisodeScorer, symbols) -> bool:
+    from crystal_design.metrics import smact_valid
+    f = self.formula(symbols)
+    if f not in self._valid:
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self._valid[f] = bool(smact_valid(f))
+    return self._valid[f]
 
-    def _reward(self, values, n_distinct, failed, valid, spread=None) -> np.ndarray:
-        r = self.task.reward(values, n_distinct=n_distinct, failed=failed)
-        if self.spread_penalty and spread is not None:
-            sd = np.nan_to_num(np.asarray(spread, dtype=float))
-            r = np.where(np.asarray(failed), r, r - self.spread_penalty * sd)
-        if self.invalid_penalty is not None: r = np.where(np.asarray(valid), r, self.invalid_penalty)
-        return r
+# %% ../nbs/12_online.ipynb #b89e3714
+@patch
+def _evaluate(self: EpisodeScorer, keys: list) -> list[tuple[float, bool, str, float]]:
+    "Property value, failed flag, status and spread (NaN without an ensemble) of new designs."
+    prop = self.task.prop
+    if self.oracle is None:     # density on tensors
+        V = len(self.env.vocab)
+        sp = torch.full((len(keys), self.env.pool.max_sites), -1, dtype=torch.long)
+        for i, (s, sym) in enumerate(keys): sp[i, :len(sym)] = torch.as_tensor(self.env.vocab.encode(list(sym)))
+        d = batch_density(self.env.pool, self.env.vocab, Finished(torch.tensor([k[0] for k in keys]), sp, sp))
+        return [(float(x), False, "ok", float("nan")) for x in d]
+    structures = [self.env.pool.skeletons[s].structure(list(sym)) for s, sym in keys]
+    t0 = time.perf_counter()
+    evs = (self.store.evaluate(structures, self.oracle) if self.store is not None
+           else self.oracle.evaluate(structures))
+    self.oracle_calls += len(structures)
+    self.oracle_seconds += time.perf_counter() - t0
+    self.store_answers += sum(ev.cached for ev in evs)
+    self.engine_runs += sum(max(len(ev.attempts), 1) for ev in evs if not ev.cached)
+    out, sk = [], SPREAD_KEYS.get(prop)
+    for ev in evs:
+        v = ev.value(prop) if ev.ok else float("nan")
+        sd = (ev.extra or {}).get(sk) if ev.ok else None
+        out.append((v, not (ev.ok and math.isfinite(v)), ev.status, float("nan") if sd is None else float(sd)))
+    return out
 
-    def table(self):
-        """Every distinct design seen: skeleton, formula, sites, property, reward, validity, visits (a DataFrame, best
-        reward first)."""
-        import pandas as pd
-        rows = [dict(skeleton=self.env.pool.skeletons[s].name, skel_id=s, formula=self.formula(sym),
-                     sites=" ".join(sym), **{self.task.prop: r["value"]}, spread=r.get("spread", float("nan")),
-                     **({"stability": r.get("stability", float("nan")),
-                         "e_hull_reward": r.get("e_hull_reward", float("nan"))} if self.stability is not None else {}),
-                     reward=r["reward"], status=r["status"], smact_valid=r["valid"],
-                     n_distinct=r["n_distinct"], visits=r["count"], first_episode=r["first_episode"])
-                for (s, sym), r in self.designs.items()]
-        df = pd.DataFrame(rows)
-        return df.sort_values("reward", ascending=False, kind="stable").reset_index(drop=True) if len(df) else df
+# %% ../nbs/12_online.ipynb #99283356
+@patch
+def invalidate(self: EpisodeScorer):
+    "Forget cached property values (after the oracle changed, e.g. a fine-tuned reward model); visit counts stay."
+    for r in self.designs.values(): r["stale"] = True
+
+# %% ../nbs/12_online.ipynb #e6389714
+@patch
+def score(self: EpisodeScorer, keys: list, count: bool = True) -> ScoredBatch:
+    "Score designs given by keys (skeleton id, symbols); `count=False` for evaluation-only calls."
+    new = list(dict.fromkeys(k for k in keys if k not in self.designs or self.designs[k].get("stale")))
+    if new:
+        for k, (v, failed, status, sd) in zip(new, self._evaluate(new)):
+            rec = self.designs.setdefault(k, dict(count=0, first_episode=self.episodes, valid=self.is_valid(k[1]),
+                                                  n_distinct=len(set(k[1]))))
+            rec.update(value=v, failed=failed, status=status, stale=False, spread=sd)
+            rec["reward"] = self._reward([v], [rec["n_distinct"]], [failed], [rec["valid"]], [sd])[0]
+        if self.stability is not None: self._stabilise(new)
+    recs = [self.designs[k] for k in keys]
+    if count:
+        for r in recs: r["count"] += 1
+        self.episodes += len(keys)
+    return ScoredBatch(np.array([r["reward"] for r in recs], dtype=np.float64),
+                       np.array([r["value"] for r in recs]), np.array([r["failed"] for r in recs]),
+                       np.array([r["valid"] for r in recs]), keys)
+
+# %% ../nbs/12_online.ipynb #c53ba58c
+@patch
+def _stabilise(self: EpisodeScorer, keys: list):
+    "Multiply the positive rewards of valid new designs by their stability factor (computed once per design)."
+    todo = [k for k in keys
+            if "stability" not in self.designs[k] and self.designs[k]["valid"] and self.designs[k]["reward"] > 0]
+    if todo:
+        terms = self.stability([self.env.pool.skeletons[s].structure(list(sym)) for s, sym in todo])
+        for k, t in zip(todo, terms):
+            self.designs[k].update(stability=t["factor"], e_hull_reward=t["e_above_hull_ev_atom"])
+    for k in keys:
+        r = self.designs[k]
+        if r.get("stability") is not None and r["reward"] > 0: r["reward"] *= r["stability"]
+
+# %% ../nbs/12_online.ipynb #81bb3468
+@patch
+def _reward(self: EpisodeScorer, values, n_distinct, failed, valid, spread=None) -> np.ndarray:
+    r = self.task.reward(values, n_distinct=n_distinct, failed=failed)
+    if self.spread_penalty and spread is not None:
+        sd = np.nan_to_num(np.asarray(spread, dtype=float))
+        r = np.where(np.asarray(failed), r, r - self.spread_penalty * sd)
+    if self.invalid_penalty is not None: r = np.where(np.asarray(valid), r, self.invalid_penalty)
+    return r
+
+# %% ../nbs/12_online.ipynb #65a73667
+@patch
+def table(self: EpisodeScorer):
+    """Every distinct design seen: skeleton, formula, sites, property, reward, validity, visits (a DataFrame, best
+    reward first)."""
+    import pandas as pd
+    rows = [dict(skeleton=self.env.pool.skeletons[s].name, skel_id=s, formula=self.formula(sym),
+                 sites=" ".join(sym), **{self.task.prop: r["value"]}, spread=r.get("spread", float("nan")),
+                 **({"stability": r.get("stability", float("nan")),
+                     "e_hull_reward": r.get("e_hull_reward", float("nan"))} if self.stability is not None else {}),
+                 reward=r["reward"], status=r["status"], smact_valid=r["valid"],
+                 n_distinct=r["n_distinct"], visits=r["count"], first_episode=r["first_episode"])
+            for (s, sym), r in self.designs.items()]
+    df = pd.DataFrame(rows)
+    return df.sort_values("reward", ascending=False, kind="stable").reset_index(drop=True) if len(df) else df
 
 # %% ../nbs/12_online.ipynb #bf93542b
 def env_transition(env: BatchDesignEnv, actions: torch.Tensor):
