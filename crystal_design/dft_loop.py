@@ -83,7 +83,7 @@ class DFTLoopScorer(EpisodeScorer):
                        symbols=list(res.keys[i][1]), status=ev.status, dft_gap_ev=gap,
                        model_gap_ev=float(res.value[i]), seconds=float(ev.seconds or 0.0),
                        relax_seconds=float(ev.extra.get("relax_seconds", 0.0)) if ev.extra else 0.0,
-                       cached=bool(ev.cached), engine_runs=0 if ev.cached else max(len(ev.attempts), 1))
+                       cached=bool(ev.cached), engine_runs=ev.engine_runs)
             res.reward[i] = float(self.task.reward([gap], n_distinct=[len(set(res.keys[i][1]))], failed=[not ok])[0])
             if ok:
                 X = self.model.features([s])

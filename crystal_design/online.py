@@ -124,7 +124,7 @@ def _evaluate(self: EpisodeScorer, keys: list) -> list[tuple[float, bool, str, f
     self.oracle_calls += len(structures)
     self.oracle_seconds += time.perf_counter() - t0
     self.store_answers += sum(ev.cached for ev in evs)
-    self.engine_runs += sum(max(len(ev.attempts), 1) for ev in evs if not ev.cached)
+    self.engine_runs += sum(ev.engine_runs for ev in evs)
     out, sk = [], SPREAD_KEYS.get(prop)
     for ev in evs:
         v = ev.value(prop) if ev.ok else float("nan")

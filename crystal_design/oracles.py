@@ -68,6 +68,11 @@ class Evaluation:
     @property
     def ok(self) -> bool: return self.status == "ok"
 
+    @property
+    def engine_runs(self) -> int:
+        "Calculations this evaluation ran here: 0 when the store answered it, else its attempts (at least 1)."
+        return 0 if self.cached else max(len(self.attempts), 1)
+
     def value(self, prop: str) -> float:
         "A property by short name (band_gap, density, bulk_modulus, ...); NaN when failed or absent."
         key = {"band_gap": "band_gap_ev", "density": "density_g_cm3", "bulk_modulus": "bulk_modulus_gpa",
