@@ -16,7 +16,7 @@ from .elements import element_class
 
 # %% auto #0
 __all__ = ['MAX_SMACT_ELEMENTS', 'reduced_formula', 'smact_valid', 'validity', 'accuracy', 'similarity', 'emd_1d', 'in_range',
-           'desired_range_fraction', 'ood_fraction', 'uniqueness', 'novelty', 'success_rate']
+           'desired_range_fraction', 'ood_fraction', 'uniqueness', 'novelty', 'success_rate', 'paired_ratio_test']
 
 # %% ../nbs/05_metrics.ipynb #fde6b5c6
 def reduced_formula(x) -> str:
@@ -140,3 +140,30 @@ def success_rate(statuses) -> float:
     "Fraction of oracle evaluations whose status is 'ok'."
     s = list(statuses)
     return float(np.mean([x == "ok" for x in s])) if s else float("nan")
+
+# %% ../nbs/05_metrics.ipynb #b791731a
+def paired_ratio_test(x,                      # (n, 2): per unit (e.g. skeleton) numerator and denominator of policy x
+                      y,                      # (n, 2): the same units' counts for policy y
+                      n_resamples: int = 10_000,  # bootstrap and permutation draws (exact enumeration when n <= 12)
+                      seed: int = 0,
+                      ) -> dict:              # diff, ci_low, ci_high (95 %), p_value (one-sided, x > y), n
+    "Paired comparison of two pooled ratios sum(num)/sum(den), e.g. ν of two policies on the same skeletons."
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 2 or x.shape[1] != 2 or x.shape != y.shape:
+        raise CrystalDesignError(f"paired_ratio_test needs two (n, 2) arrays of (numerator, denominator), got {x.shape} and {y.shape}")
+    if x[:, 1].sum() <= 0 or y[:, 1].sum() <= 0: raise CrystalDesignError("paired_ratio_test: a denominator sums to 0")
+    n = len(x)
+    def stat(sx, sy):                         # sx, sy: (R, n, 2) -> (R,)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return sx[..., 0].sum(-1) / sx[..., 1].sum(-1) - sy[..., 0].sum(-1) / sy[..., 1].sum(-1)
+    obs = float(stat(x[None], y[None])[0])
+    rng = np.random.default_rng(seed)
+    swap = (((np.arange(2 ** n)[:, None] >> np.arange(n)) & 1).astype(bool) if n <= 12
+            else rng.random((n_resamples, n)) < 0.5)
+    px, py = np.where(swap[..., None], y, x), np.where(swap[..., None], x, y)
+    null = stat(px, py)
+    p = float(np.mean(null >= obs - 1e-12)) if n <= 12 else float((1 + np.sum(null >= obs - 1e-12)) / (len(null) + 1))
+    idx = rng.integers(0, n, (n_resamples, n))
+    boot = stat(x[idx], y[idx])
+    lo, hi = np.nanpercentile(boot, [2.5, 97.5])
+    return dict(diff=obs, ci_low=float(lo), ci_high=float(hi), p_value=p, n=n)

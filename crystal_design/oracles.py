@@ -43,9 +43,15 @@ FAILURES = {
     "model_error": "the machine-learned model raised an error on this input",
     "calculator_error": "an ASE calculator raised an error (an element or property it lacks) or gave a NaN energy",
 }
-PROPERTY_FIELDS = ("band_gap_ev", "total_energy_ev", "energy_per_atom_ev", "formation_energy_per_atom_ev",
-                   "density_g_cm3", "bulk_modulus_gpa")
 
+
+# %% ../nbs/07a_oracles.ipynb #d93f7bd4
+PROPERTY_FIELDS = {          # a property's short name (Task, Oracle.properties) -> the Evaluation field holding it
+    "band_gap": "band_gap_ev", "total_energy": "total_energy_ev", "energy_per_atom": "energy_per_atom_ev",
+    "formation_energy_per_atom": "formation_energy_per_atom_ev", "density": "density_g_cm3",
+    "bulk_modulus": "bulk_modulus_gpa"}
+
+# %% ../nbs/07a_oracles.ipynb #2ddc1aaa
 @dataclass
 class Evaluation:
     "The answer of an oracle for one structure: properties, status, timings, provenance."
@@ -75,10 +81,7 @@ class Evaluation:
 
     def value(self, prop: str) -> float:
         "A property by short name (band_gap, density, bulk_modulus, ...); NaN when failed or absent."
-        key = {"band_gap": "band_gap_ev", "density": "density_g_cm3", "bulk_modulus": "bulk_modulus_gpa",
-               "total_energy": "total_energy_ev", "energy_per_atom": "energy_per_atom_ev",
-               "formation_energy_per_atom": "formation_energy_per_atom_ev"}.get(prop, prop)
-        v = getattr(self, key)
+        v = getattr(self, PROPERTY_FIELDS.get(prop, prop))
         return float("nan") if (v is None or not self.ok) else float(v)
 
     def to_dict(self) -> dict: return asdict(self)
@@ -86,13 +89,10 @@ class Evaluation:
     def from_dict(cls, d: dict) -> "Evaluation": return cls(**d)
 
 # %% ../nbs/07a_oracles.ipynb #7a748fb1
-PROPERTY_FIELDS = ("band_gap_ev", "total_energy_ev", "energy_per_atom_ev", "formation_energy_per_atom_ev",
-                   "density_g_cm3", "bulk_modulus_gpa")
-
 @patch
 def __repr__(self: Evaluation) -> str:
     "Status, the properties that are set, the message, time and provenance; the full record is `to_dict()`."
-    props = [f"{k}={getattr(self, k):.4g}" for k in PROPERTY_FIELDS if getattr(self, k) is not None]
+    props = [f"{k}={getattr(self, k):.4g}" for k in PROPERTY_FIELDS.values() if getattr(self, k) is not None]
     more = [f"message={self.message!r}"] if self.message else []
     more += [f"{self.seconds:.3g} s", f"oracle={self.oracle!r}"]
     more += ([f"{len(self.attempts)} attempts"] if len(self.attempts) > 1 else []) + (["cached"] if self.cached else [])

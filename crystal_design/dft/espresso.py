@@ -322,7 +322,8 @@ QE_PRESETS = {
     "converged": dict(ecutwfc_ry=60.0, ecutrho_ry=480.0, kpts=(4, 4, 4), conv_thr_ry=1e-8, mixing_beta=0.7,
                       electron_maxstep=1000, diagonalization="david", nbnd=None),
     # paper 001, appendix A.5: SSSP cutoffs (cutoffs='auto' with an SSSP folder, else the preset's), (3,3,3) k,
-    # Davidson, at most 200 SCF iterations, one attempt (no ladder: a failure is the reward -1)
+    # Davidson, at most 200 SCF iterations, one attempt (no ladder: a failure is the reward -1). Occupations: pw.x's
+    # default 'fixed' (the paper names none), so an odd electron count or a metal is a failure
     "paper001": dict(ecutwfc_ry=30.0, ecutrho_ry=245.0, kpts=(3, 3, 3), conv_thr_ry=1e-6, mixing_beta=0.7,
                      electron_maxstep=200, diagonalization="david", nbnd=None),
 }
