@@ -150,7 +150,8 @@ def paired_ratio_test(x,                      # (n, 2): per unit (e.g. skeleton)
     "Paired comparison of two pooled ratios sum(num)/sum(den), e.g. ν of two policies on the same skeletons."
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.ndim != 2 or x.shape[1] != 2 or x.shape != y.shape:
-        raise CrystalDesignError(f"paired_ratio_test needs two (n, 2) arrays of (numerator, denominator), got {x.shape} and {y.shape}")
+        raise CrystalDesignError(f"paired_ratio_test needs two (n, 2) arrays of (numerator, denominator), "
+                                 f"got {x.shape} and {y.shape}")
     if x[:, 1].sum() <= 0 or y[:, 1].sum() <= 0: raise CrystalDesignError("paired_ratio_test: a denominator sums to 0")
     n = len(x)
     def stat(sx, sy):                         # sx, sy: (R, n, 2) -> (R,)

@@ -77,7 +77,8 @@ class EpisodeScorer:
         self._valid: dict = {}
         self.episodes = 0
         self.oracle_calls = 0         # structures sent to the oracle (new designs; the store may answer some)
-        self.oracle_seconds = 0.0
+        self.oracle_seconds = 0.0     # wall time of those calls here (a store answer takes ~0 s)
+        self.calc_seconds = 0.0       # time the calculations took when they ran (store answers included)
         self.engine_runs = 0          # calculations run here: store answers excluded, every ladder attempt counted
         self.store_answers = 0
 
@@ -123,6 +124,7 @@ def _evaluate(self: EpisodeScorer, keys: list) -> list[tuple[float, bool, str, f
            else self.oracle.evaluate(structures))
     self.oracle_calls += len(structures)
     self.oracle_seconds += time.perf_counter() - t0
+    self.calc_seconds += sum(ev.seconds for ev in evs)
     self.store_answers += sum(ev.cached for ev in evs)
     self.engine_runs += sum(ev.engine_runs for ev in evs)
     out, sk = [], SPREAD_KEYS.get(prop)
