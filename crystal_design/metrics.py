@@ -15,8 +15,9 @@ from .core import CrystalDesignError, ElementError
 from .elements import element_class
 
 # %% auto #0
-__all__ = ['MAX_SMACT_ELEMENTS', 'reduced_formula', 'smact_valid', 'validity', 'accuracy', 'similarity', 'emd_1d', 'in_range',
-           'desired_range_fraction', 'ood_fraction', 'uniqueness', 'novelty', 'success_rate', 'paired_ratio_test']
+__all__ = ['MAX_SMACT_ELEMENTS', 'ALTERNATIVES', 'reduced_formula', 'smact_valid', 'validity', 'accuracy', 'similarity', 'emd_1d',
+           'in_range', 'desired_range_fraction', 'ood_fraction', 'uniqueness', 'novelty', 'success_rate', 'mean_sd',
+           'paired_ratio_test', 'holm']
 
 # %% ../nbs/05_metrics.ipynb #fde6b5c6
 def reduced_formula(x) -> str:
@@ -141,17 +142,31 @@ def success_rate(statuses) -> float:
     s = list(statuses)
     return float(np.mean([x == "ok" for x in s])) if s else float("nan")
 
+# %% ../nbs/05_metrics.ipynb #ac5d9a21
+def mean_sd(values, digits: int = 2, show_n: bool = False) -> str:
+    "'mean ± sd' of a sample (sample sd, ddof 1), e.g. one metric over seeds; NaNs dropped; '—' when nothing is left."
+    v = np.asarray(values, dtype=float).ravel()
+    v = v[np.isfinite(v)]
+    if not len(v): return "—"
+    s = f"{v.mean():.{digits}f}" + (f" ± {v.std(ddof=1):.{digits}f}" if len(v) > 1 else "")
+    return s + (f" (n={len(v)})" if show_n else "")
+
 # %% ../nbs/05_metrics.ipynb #b791731a
+ALTERNATIVES = ("greater", "less", "two-sided")
+
 def paired_ratio_test(x,                      # (n, 2): per unit (e.g. skeleton) numerator and denominator of policy x
                       y,                      # (n, 2): the same units' counts for policy y
                       n_resamples: int = 10_000,  # bootstrap and permutation draws (exact enumeration when n <= 12)
                       seed: int = 0,
-                      ) -> dict:              # diff, ci_low, ci_high (95 %), p_value (one-sided, x > y), n
+                      alternative: str = "greater",  # "greater" (x above y), "less" (x below y) or "two-sided"
+                      ) -> dict:              # diff, ci_low, ci_high (95 %), p_value, alternative, n
     "Paired comparison of two pooled ratios sum(num)/sum(den), e.g. ν of two policies on the same skeletons."
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.ndim != 2 or x.shape[1] != 2 or x.shape != y.shape:
         raise CrystalDesignError(f"paired_ratio_test needs two (n, 2) arrays of (numerator, denominator), "
                                  f"got {x.shape} and {y.shape}")
+    if alternative not in ALTERNATIVES:
+        raise CrystalDesignError(f"paired_ratio_test: alternative must be one of {ALTERNATIVES}, got {alternative!r}")
     if x[:, 1].sum() <= 0 or y[:, 1].sum() <= 0: raise CrystalDesignError("paired_ratio_test: a denominator sums to 0")
     n = len(x)
     def stat(sx, sy):                         # sx, sy: (R, n, 2) -> (R,)
@@ -163,8 +178,21 @@ def paired_ratio_test(x,                      # (n, 2): per unit (e.g. skeleton)
             else rng.random((n_resamples, n)) < 0.5)
     px, py = np.where(swap[..., None], y, x), np.where(swap[..., None], x, y)
     null = stat(px, py)
-    p = float(np.mean(null >= obs - 1e-12)) if n <= 12 else float((1 + np.sum(null >= obs - 1e-12)) / (len(null) + 1))
+    tol = 1e-12                               # ties count as at least as extreme (exact arithmetic would make them equal)
+    hit = {"greater": null >= obs - tol, "less": null <= obs + tol, "two-sided": np.abs(null) >= abs(obs) - tol}[alternative]
+    p = float(np.mean(hit)) if n <= 12 else float((1 + np.sum(hit)) / (len(null) + 1))
     idx = rng.integers(0, n, (n_resamples, n))
     boot = stat(x[idx], y[idx])
     lo, hi = np.nanpercentile(boot, [2.5, 97.5])
-    return dict(diff=obs, ci_low=float(lo), ci_high=float(hi), p_value=p, n=n)
+    return dict(diff=obs, ci_low=float(lo), ci_high=float(hi), p_value=p, alternative=alternative, n=n)
+
+# %% ../nbs/05_metrics.ipynb #2be92eab
+def holm(p_values) -> np.ndarray:
+    "Holm's step-down adjusted p-values (family-wise error over all the given tests), in the input order."
+    p = np.asarray(p_values, dtype=float)
+    if p.ndim != 1 or not np.all((p >= 0) & (p <= 1)):
+        raise CrystalDesignError(f"holm needs a 1-D array of p-values in [0, 1], got {p!r}")
+    m = len(p); order = np.argsort(p, kind="stable")
+    adj = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))   # k-th smallest times (m - k), monotone
+    out = np.empty(m); out[order] = adj
+    return out
