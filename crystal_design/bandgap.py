@@ -45,21 +45,26 @@ __all__ = ['ASSET', 'ENSEMBLE_ASSET', 'FORMAT_VERSION', 'chgnet_features', 'feat
 
 # %% ../nbs/07f_bandgap.ipynb #9d800ade
 def chgnet_features(structures, model_name: str = "0.3.0", batch_size: int = 16,
-                    device: str = "cpu") -> np.ndarray:  # device: where CHGNet runs (cpu, cuda, cuda:N, mps)
+                    device: str = "cpu",  # where CHGNet runs (cpu, cuda, cuda:N, mps)
+                    energy: bool = False, # also return CHGNet's energy per atom (eV), computed in the same pass
+                   ) -> np.ndarray:       # (n, 192) features, or (features, energies) with `energy`
     "Frozen CHGNet features per structure: crystal vector ‖ mean ‖ max of atom vectors (n, 192)."
     structures = list(structures)
-    if not structures: return np.zeros((0, 192), dtype=np.float32)
-    model, out = _chgnet(model_name, device), []
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for i in range(0, len(structures), batch_size):
-            preds = model.predict_structure(structures[i:i + batch_size], task="e", return_crystal_feas=True,
-                                            return_atom_feas=True, batch_size=batch_size)
-            if isinstance(preds, dict): preds = [preds]
-            for p in preds:
-                a = np.asarray(p["atom_fea"])
-                out.append(np.concatenate([np.asarray(p["crystal_fea"]), a.mean(0), a.max(0)]))
-    return np.asarray(out, dtype=np.float32)
+    out, e = [], []
+    if structures:
+        model = _chgnet(model_name, device)
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for i in range(0, len(structures), batch_size):
+                preds = model.predict_structure(structures[i:i + batch_size], task="e", return_crystal_feas=True,
+                                                return_atom_feas=True, batch_size=batch_size)
+                if isinstance(preds, dict): preds = [preds]
+                for p in preds:
+                    a = np.asarray(p["atom_fea"])
+                    out.append(np.concatenate([np.asarray(p["crystal_fea"]), a.mean(0), a.max(0)]))
+                    e.append(float(p["e"]))
+    X = np.asarray(out, dtype=np.float32).reshape(-1, 192)
+    return (X, np.asarray(e, dtype=np.float64)) if energy else X
 
 # %% ../nbs/07f_bandgap.ipynb #78bc6c29
 def _features_of_cifs(cifs, model_name="0.3.0"):
@@ -180,6 +185,11 @@ class BandGapModel:
     def predict(self, structures) -> np.ndarray:
         "Band gaps (eV) of structures."
         return self.predict_features(self.features(structures))
+
+    def predict_with_energy(self, structures) -> tuple[np.ndarray, np.ndarray]:
+        "(band gaps in eV, CHGNet energies in eV/atom) of structures, from one CHGNet pass."
+        X, e = chgnet_features(structures, self.backbone, device=self.device, energy=True)
+        return self.predict_features(X), e
 
     def finetune(self,
                  structures=None,         # new crystals (or pass their `features`)

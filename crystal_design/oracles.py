@@ -44,7 +44,6 @@ FAILURES = {
     "calculator_error": "an ASE calculator raised an error (an element or property it lacks) or gave a NaN energy",
 }
 
-
 # %% ../nbs/07a_oracles.ipynb #d93f7bd4
 PROPERTY_FIELDS = {          # a property's short name (Task, Oracle.properties) -> the Evaluation field holding it
     "band_gap": "band_gap_ev", "total_energy": "total_energy_ev", "energy_per_atom": "energy_per_atom_ev",
