@@ -56,7 +56,9 @@ def evaluate_bc(model: nn.Module, data: TrajectoryData, batch_size: int = 4096) 
 
 # %% ../nbs/10_bc.ipynb #e47f94f3
 def train_bc(model: nn.Module, data: TrajectoryData, cfg: BCConfig | None = None, val: TrajectoryData | None = None,
-             progress: bool = False) -> list[dict]:
+             progress: bool = False,
+             callback=None,    # callback(step, model) after every optimiser step, the model in eval mode (checkpoints)
+            ) -> list[dict]:
     """Train a policy by behavioral cloning; returns history rows (train loss/accuracy since the last row, val
     loss/accuracy, steps, seconds)."""
     cfg = cfg or BCConfig()
@@ -102,6 +104,8 @@ def train_bc(model: nn.Module, data: TrajectoryData, cfg: BCConfig | None = None
                 (cfg.max_steps and step >= cfg.max_steps)
                 or (cfg.time_budget_s and time.perf_counter() - t0 > cfg.time_budget_s)
             )
+            if callback is not None:
+                model.eval(); callback(step, model); model.train()
             if cfg.eval_steps and step % cfg.eval_steps == 0 and not stop: log(round(ep + (bi + 1) / n_batches, 3))
             if stop: break
         if not cfg.eval_steps or stop or ep + 1 == cfg.epochs: log(ep + 1)

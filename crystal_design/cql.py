@@ -85,7 +85,8 @@ def cql_loss(q: torch.Tensor, q_next_target: torch.Tensor, action: torch.Tensor,
 
 # %% ../nbs/11_cql.ipynb #ca6b8140
 def train_cql(
-    model: nn.Module, data: TrajectoryData, cfg: CQLConfig | None = None, progress: bool = False
+    model: nn.Module, data: TrajectoryData, cfg: CQLConfig | None = None, progress: bool = False,
+    callback=None,    # callback(step, model) after every optimiser step, the model in eval mode (checkpoints)
 ) -> list[dict]:
     """Train a (conditioned) Q-network with discrete CQL on offline trajectories; returns logged loss terms per
     `log_every` steps."""
@@ -131,6 +132,8 @@ def train_cql(
         opt.step()
         for k, v in terms.items(): acc[k] = acc.get(k, 0.0) + v.detach()        # summed on the device: no sync per step
         if step % cfg.target_update == 0: target_net.load_state_dict(model.state_dict())
+        if callback is not None:
+            model.eval(); callback(step, model); model.train()
         over = cfg.time_budget_s is not None and time.perf_counter() - t0 > cfg.time_budget_s
         if step % cfg.log_every == 0 or step == cfg.steps or over:
             n = step - (hist[-1]["step"] if hist else 0)
