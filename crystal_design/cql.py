@@ -133,7 +133,9 @@ def train_cql(
         for k, v in terms.items(): acc[k] = acc.get(k, 0.0) + v.detach()        # summed on the device: no sync per step
         if step % cfg.target_update == 0: target_net.load_state_dict(model.state_dict())
         if callback is not None:
-            model.eval(); callback(step, model); model.train()
+            model.eval()
+            callback(step, model)
+            model.train()
         over = cfg.time_budget_s is not None and time.perf_counter() - t0 > cfg.time_budget_s
         if step % cfg.log_every == 0 or step == cfg.steps or over:
             n = step - (hist[-1]["step"] if hist else 0)

@@ -178,8 +178,9 @@ def paired_ratio_test(x,                      # (n, 2): per unit (e.g. skeleton)
             else rng.random((n_resamples, n)) < 0.5)
     px, py = np.where(swap[..., None], y, x), np.where(swap[..., None], x, y)
     null = stat(px, py)
-    tol = 1e-12                               # ties count as at least as extreme (exact arithmetic would make them equal)
-    hit = {"greater": null >= obs - tol, "less": null <= obs + tol, "two-sided": np.abs(null) >= abs(obs) - tol}[alternative]
+    tol = 1e-12                               # ties count as extreme (float sums of equal ratios may differ)
+    hit = {"greater": null >= obs - tol, "less": null <= obs + tol,
+           "two-sided": np.abs(null) >= abs(obs) - tol}[alternative]
     p = float(np.mean(hit)) if n <= 12 else float((1 + np.sum(hit)) / (len(null) + 1))
     idx = rng.integers(0, n, (n_resamples, n))
     boot = stat(x[idx], y[idx])
@@ -192,7 +193,8 @@ def holm(p_values) -> np.ndarray:
     p = np.asarray(p_values, dtype=float)
     if p.ndim != 1 or not np.all((p >= 0) & (p <= 1)):
         raise CrystalDesignError(f"holm needs a 1-D array of p-values in [0, 1], got {p!r}")
-    m = len(p); order = np.argsort(p, kind="stable")
-    adj = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))   # k-th smallest times (m - k), monotone
-    out = np.empty(m); out[order] = adj
+    m, order = len(p), np.argsort(p, kind="stable")
+    adj = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))   # k-th smallest x (m - k), monotone
+    out = np.empty(m)
+    out[order] = adj
     return out
