@@ -106,8 +106,8 @@ def train_bc(model: nn.Module, data: TrajectoryData, cfg: BCConfig | None = None
             )
             if callback is not None:
                 model.eval()
-            callback(step, model)
-            model.train()
+                callback(step, model)
+                model.train()
             if cfg.eval_steps and step % cfg.eval_steps == 0 and not stop: log(round(ep + (bi + 1) / n_batches, 3))
             if stop: break
         if not cfg.eval_steps or stop or ep + 1 == cfg.epochs: log(ep + 1)
