@@ -45,7 +45,8 @@ def worker(variant: str, n: int) -> dict:
     gc.collect()
     held = rss_mb() - rss0                                # what the loaded skeletons keep alive
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024       # KiB on Linux
-    return dict(variant=variant, crystals=len(sk), seconds=round(secs, 3), held_mb=round(held, 1), peak_rss_mb=round(peak, 1))
+    return dict(variant=variant, crystals=len(sk), seconds=round(secs, 3), held_mb=round(held, 1),
+                peak_rss_mb=round(peak, 1))
 
 
 def main():
@@ -54,7 +55,8 @@ def main():
     ap.add_argument("--worker", default=None)
     a = ap.parse_args()
     if a.worker:
-        print(json.dumps(worker(a.worker, a.crystals))); return
+        print(json.dumps(worker(a.worker, a.crystals)))
+        return
     res = {}
     with tempfile.TemporaryDirectory() as d:
         env = dict(os.environ, CRYSTAL_DESIGN_CACHE=d, OMP_NUM_THREADS="1")
