@@ -17,9 +17,9 @@ import numpy as np
 __all__ = ['DATA_ENV', 'CACHE_ENV', 'RY_TO_EV', 'HARTREE_TO_EV', 'BOHR_TO_ANG', 'AMU_G', 'EV_PER_ANG3_TO_GPA', 'RUN_MARK',
            'CrystalDesignError', 'DataError', 'ChecksumError', 'SkeletonError', 'StructureError', 'ElementError',
            'TargetError', 'ActionError', 'data_dir', 'cache_dir', 'repo_root', 'repo_runs_dir', 'repo_relative',
-           'seed_everything', 'set_threads', 'tune_allocator', 'resolve_device', 'atomic_open', 'atomic_write',
-           'load_checkpoint', 'offscreen_figure', 'begin_run', 'json_default', 'run_params', 'git_sha', 'finish_run',
-           'run_folder']
+           'repro_path', 'seed_everything', 'set_threads', 'tune_allocator', 'resolve_device', 'atomic_open',
+           'atomic_write', 'load_checkpoint', 'offscreen_figure', 'begin_run', 'json_default', 'run_params', 'git_sha',
+           'finish_run', 'run_folder']
 
 # %% ../nbs/00_core.ipynb #5112f9cc
 class CrystalDesignError(Exception):
@@ -106,6 +106,12 @@ def repo_relative(path) -> str:
     for base in (repo_root(), Path.cwd().resolve()):
         if base is not None and p.is_relative_to(base): return str(p.relative_to(base))
     return str(path)
+
+# %% ../nbs/00_core.ipynb #5b1e0c42
+def repro_path(path) -> Path:
+    "A reproduction notebook's `path`: relative to `nbs/repro/` of the checkout, whatever folder papermill runs in."
+    p, root = Path(path).expanduser(), repo_root()
+    return p if p.is_absolute() or root is None else root/"nbs"/"repro"/p
 
 # %% ../nbs/00_core.ipynb #a207be53
 RY_TO_EV = 13.60569193           # 1 Rydberg in eV (CODATA 2006, as Quantum Espresso)
