@@ -14,11 +14,12 @@ import torch
 from torch import nn
 
 from .core import CrystalDesignError, TargetError, resolve_device, tune_allocator
-from .models import adam
+from .bc import BCConfig, train_bc
+from .models import adam, build_model
 from .trajectories import TrajectoryData
 
 # %% auto #0
-__all__ = ['CQLConfig', 'terminal_reward', 'cql_loss', 'train_cql']
+__all__ = ['CQLConfig', 'terminal_reward', 'cql_loss', 'train_cql', 'Paper004Policy', 'paper004_names', 'train_paper004']
 
 # %% ../nbs/11_cql.ipynb #38bee92b
 @dataclass
@@ -146,3 +147,86 @@ def train_cql(
     model.eval()
     model.conditioned_range = cfg.target_range
     return hist
+
+# %% ../nbs/11_cql.ipynb #a40ff44b
+@dataclass(frozen=True)
+class Paper004Policy:
+    "One of paper 004's offline policies, read from its name: `Paper004Policy.parse(\"CQL (1-5-1) w=5\")`."
+    name: str
+    learner: str = "cql"                  # "bc" or "cql"
+    conditioned: bool = True              # the target is an input of the network
+    omega: float = 5.0                    # CQL: weight of the conservative term
+    alpha1: float = 1.0                   # eq. 7 (or the code variant's) reward weights
+    alpha2: float = 5.0
+    beta: float = 1.0
+    reward: str = "eq7"                   # "eq7" (paper) or "formation" (the authors' code)
+    only_target: float | None = None      # one network for this target alone (paper 004's setup)
+
+    GRAMMAR = ("'BC', 'No condition w=<ω>', 'CQL (<α1>-<α2>-<β>) w=<ω>' or 'CQL (code formation) w=<ω>', "
+               "optionally + ', <p> eV only'")
+
+    @classmethod
+    def parse(cls, name: str) -> Paper004Policy:
+        "The policy a name stands for; a `CrystalDesignError` naming the grammar when it stands for none."
+        if name == "BC": return cls(name, learner="bc", conditioned=False, omega=0.0, alpha1=0.0, alpha2=0.0, beta=0.0)
+        try:
+            head, only = name, None
+            if name.endswith(" eV only"):
+                head, p = name[:-len(" eV only")].rsplit(", ", 1)
+                only = float(p)
+            head, w = head.rsplit(" w=", 1)
+            omega = float(w)
+            if head == "No condition" and only is None:
+                return cls(name, conditioned=False, omega=omega, alpha1=1.0, alpha2=0.0, beta=1.0)
+            if head == "CQL (code formation)": return cls(name, omega=omega, reward="formation", only_target=only)
+            if head.startswith("CQL (") and head.endswith(")"):
+                a1, a2, beta = (float(x) for x in head[5:-1].split("-"))
+                return cls(name, omega=omega, alpha1=a1, alpha2=a2, beta=beta, only_target=only)
+        except ValueError: pass
+        raise CrystalDesignError(f"unknown paper-004 policy {name!r}: use {cls.GRAMMAR}")
+
+    @property
+    def table_key(self) -> str | None:
+        "The row of paper 004's Tables 1-2 this policy is ('BC', 'No condition', '1-5-1', ...); None: not in the paper."
+        if self.learner == "bc": return "BC"
+        if not self.conditioned: return "No condition"
+        if self.reward != "eq7" or self.only_target is not None: return None
+        return f"{self.alpha1:g}-{self.alpha2:g}-{self.beta:g}"
+
+    def targets(self, targets) -> tuple | None:
+        "The targets this policy fills skeletons for in a run over `targets` (None: unconditioned, one fill for all)."
+        if self.learner == "bc" or not self.conditioned: return None
+        return (self.only_target,) if self.only_target is not None else tuple(targets)
+
+# %% ../nbs/11_cql.ipynb #757b3425
+def paper004_names(omegas=(5.0,), reward_grid=("1-5-1",), code_variant: bool = False, per_target=()) -> list[str]:
+    "A paper-004 run's policy names: BC, unconditioned and conditioned CQL per ω, code variant, per-target networks."
+    names = ["BC", *(f"No condition w={om:g}" for om in omegas)]
+    names += [f"CQL ({spec}) w={om:g}" for om in omegas for spec in reward_grid]
+    names += [f"CQL (code formation) w={om:g}" for om in omegas] if code_variant else []
+    return names + [f"CQL ({reward_grid[0]}) w={omegas[-1]:g}, {p:g} eV only" for p in per_target]
+
+# %% ../nbs/11_cql.ipynb #f8900bbc
+def train_paper004(policy: Paper004Policy | str, data: TrajectoryData,
+                   targets=(1.12, 2.0, 3.0, 4.0),     # the band-gap targets of the run (eV)
+                   seed: int = 0, steps: int = 500_000, batch_size: int = 1024, lr: float = 3e-4, gamma: float = 0.99,
+                   target_update: int = 1000, time_budget_s: float | None = None,
+                   log_every: int | None = None,      # CQL loss rows every this many steps (None: 20 rows)
+                   callback=None,                     # callback(step, model) after every step (see train_cql)
+                   device: str = "cpu") -> tuple[nn.Module, list[dict], int]:
+    "Train one paper-004 policy (a name or a `Paper004Policy`) on offline trajectories: (network, history, steps run)."
+    pol = Paper004Policy.parse(policy) if isinstance(policy, str) else policy
+    torch.manual_seed(seed)
+    model = build_model("megnet", data.vocab, conditioned=pol.learner == "cql" and pol.conditioned)
+    if pol.learner == "bc":
+        cfg = BCConfig(epochs=10**6, batch_size=batch_size, lr=lr, max_steps=steps, time_budget_s=time_budget_s,
+                       seed=seed, device=device)
+        h = train_bc(model, data, cfg, callback=callback)
+        return model, h, h[-1]["steps"] if h else 0
+    cfg = CQLConfig(steps=steps, batch_size=batch_size, lr=lr, gamma=gamma, omega=pol.omega, reward=pol.reward,
+                    alpha1=pol.alpha1, alpha2=pol.alpha2, beta=pol.beta,
+                    targets=pol.targets(targets) or tuple(targets), conditioned=pol.conditioned,
+                    target_update=target_update, time_budget_s=time_budget_s,
+                    log_every=log_every or max(steps // 20, 1), seed=seed, device=device)
+    h = train_cql(model, data, cfg, callback=callback)
+    return model, h, h[-1]["step"] if h else 0
