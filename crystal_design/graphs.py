@@ -15,8 +15,8 @@ from .core import SkeletonError
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['CrystalGraph', 'gaussian_expansion', 'radius_graph', 'crystalnn_graph', 'Skeleton', 'load_skeleton', 'GraphBatch',
-           'GraphPool']
+__all__ = ['GRAPH_METHODS', 'CrystalGraph', 'gaussian_expansion', 'radius_graph', 'crystalnn_graph', 'Skeleton', 'load_skeleton',
+           'GraphBatch', 'GraphPool']
 
 # %% ../nbs/03_graphs.ipynb #5a3febd8
 @dataclass
@@ -201,33 +201,39 @@ def structure(self: Skeleton,
 
 # %% ../nbs/03_graphs.ipynb #af7771a1
 @patch
-def fingerprint(self: Skeleton) -> str:
+def fingerprint(self: Skeleton,
+                species: bool = True,   # include the reference species (False: the geometry alone)
+               ) -> str:
     "Hash of the geometry (lattice, coordinates to 1e-6) and reference species: the key of the graph disk cache."
     import hashlib
     h = hashlib.sha1(np.round(self.lattice, 6).tobytes() + np.round(self.frac_coords, 6).tobytes())
-    h.update(" ".join(self.reference_species or ()).encode())
+    if species: h.update(" ".join(self.reference_species or ()).encode())
     return h.hexdigest()[:20]
 
 # %% ../nbs/03_graphs.ipynb #f963c257
+GRAPH_METHODS = ("radius", "crystalnn", "crystalnn_geometry")
+
 @patch
 def graph(self: Skeleton,
-          method: str = "radius",          # "radius" (every pair within the cutoff) or "crystalnn" (the papers')
+          method: str = "radius",          # "radius", "crystalnn" (the papers') or "crystalnn_geometry"
           cutoff_ang: float = 5.0,         # radius graph cutoff, Angstrom
           disk_cache: bool | None = None,  # cache CrystalNN graphs on disk (None: yes for CrystalNN)
          ) -> CrystalGraph:
     """The skeleton's multigraph, computed once per (method, cutoff), cached on the skeleton (and on disk for
     CrystalNN)."""
+    if method not in GRAPH_METHODS: raise SkeletonError(f"graph method must be one of {GRAPH_METHODS}, got {method!r}")
     key = (method, cutoff_ang if method == "radius" else None)
     if key not in self._graphs:
         if method == "radius": g = radius_graph(self.frac_coords, self.lattice, cutoff_ang)
-        elif method == "crystalnn":
-            path = _graph_cache_path(self.fingerprint(), method) if disk_cache is not False else None
+        else:
+            geometry = method == "crystalnn_geometry"
+            fp = self.fingerprint(species=not geometry)
+            path = _graph_cache_path(fp, method) if disk_cache is not False else None
             g = _load_graph(path) if path is not None and path.exists() else None
             if g is None:
-                sp = self.reference_species or ["Si"] * self.n_sites
+                sp = ["Si"] * self.n_sites if geometry else self.reference_species or ["Si"] * self.n_sites
                 g = crystalnn_graph(Structure(Lattice(self.lattice), sp, self.frac_coords))
                 if path is not None: _save_graph(g, path)
-        else: raise SkeletonError(f"graph method must be 'radius' or 'crystalnn', got {method!r}")
         self._graphs[key] = g
     return self._graphs[key]
 
