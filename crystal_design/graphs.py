@@ -204,7 +204,7 @@ def structure(self: Skeleton,
 def fingerprint(self: Skeleton,
                 species: bool = True,   # include the reference species (False: the geometry alone)
                ) -> str:
-    "Hash of the geometry (lattice, coordinates to 1e-6) and reference species: the key of the graph disk cache."
+    "Hash of the geometry (lattice, coordinates to 1e-6) and, by default, the reference species: the graph cache key."
     import hashlib
     h = hashlib.sha1(np.round(self.lattice, 6).tobytes() + np.round(self.frac_coords, 6).tobytes())
     if species: h.update(" ".join(self.reference_species or ()).encode())
@@ -231,7 +231,7 @@ def graph(self: Skeleton,
             path = _graph_cache_path(fp, method) if disk_cache is not False else None
             g = _load_graph(path) if path is not None and path.exists() else None
             if g is None:
-                sp = ["Si"] * self.n_sites if geometry else self.reference_species or ["Si"] * self.n_sites
+                sp = (None if geometry else self.reference_species) or ["Si"] * self.n_sites   # placeholder: geometry
                 g = crystalnn_graph(Structure(Lattice(self.lattice), sp, self.frac_coords))
                 if path is not None: _save_graph(g, path)
         self._graphs[key] = g
