@@ -135,7 +135,7 @@ def apply_move(s: Structure, move: str, rng: np.random.Generator, comp=None, max
         m = [1, 1, 1]
         m[int(rng.integers(3))] = 2
         d = s * m
-        d.perturb(0.1)          # break the translational copy so relaxation can leave it
+        d.perturb(0.1, seed=int(rng.integers(2**32)))   # break the translational copy; drawn from `rng` (seeded)
         return d
     if move in ("new_not_larger", "new_any"):
         n_fu = int(round(comp.num_atoms))
