@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from pymatgen.core import Composition, Element
@@ -16,8 +17,8 @@ from .elements import element_class
 
 # %% auto #0
 __all__ = ['MAX_SMACT_ELEMENTS', 'ALTERNATIVES', 'reduced_formula', 'smact_valid', 'validity', 'accuracy', 'similarity', 'emd_1d',
-           'in_range', 'desired_range_fraction', 'ood_fraction', 'uniqueness', 'novelty', 'success_rate', 'mean_sd',
-           'paired_ratio_test', 'holm']
+           'Judged', 'emd_judged', 'in_range', 'desired_range_fraction', 'ood_fraction', 'uniqueness', 'novelty',
+           'success_rate', 'mean_sd', 'paired_ratio_test', 'holm']
 
 # %% ../nbs/05_metrics.ipynb #fde6b5c6
 def reduced_formula(x) -> str:
@@ -103,6 +104,20 @@ def emd_1d(a, b) -> float:
     cdf_a = np.searchsorted(a, x[:-1], side="right") / len(a)
     cdf_b = np.searchsorted(b, x[:-1], side="right") / len(b)
     return float(np.sum(np.abs(cdf_a - cdf_b) * np.diff(x)))
+
+# %% ../nbs/05_metrics.ipynb #6a979fe4
+class Judged(NamedTuple):
+    "A sample of property values and the referee that produced them (e.g. 'band-gap model', 'DFT (GPAW)')."
+    values: np.ndarray
+    judge: str
+
+def emd_judged(generated: Judged, reference: Judged) -> float:
+    "`emd_1d` of two samples judged by the same referee; a clear error when the referees differ."
+    if generated.judge != reference.judge:
+        raise CrystalDesignError(f"EMD compares like with like: the generated values are judged by "
+                                 f"{generated.judge!r}, the reference values by {reference.judge!r}; "
+                                 "judge both with one referee")
+    return emd_1d(generated.values, reference.values)
 
 # %% ../nbs/05_metrics.ipynb #9d011a8c
 def in_range(values, target: float, tol: float = 0.25) -> np.ndarray:
