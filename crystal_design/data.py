@@ -24,8 +24,8 @@ from .core import ChecksumError, DataError, SkeletonError, StructureError, atomi
 __all__ = ['CDVAE_COMMIT', 'CDVAE_URL', 'REGISTRY', 'COLUMNS', 'SPLITS', 'MP20_QE_SPLIT', 'MIN_DISTANCE_ANG', 'PROTOTYPES',
            'DataFile', 'sha256_file', 'git_blob_sha1', 'fetch', 'missing_data', 'have_data', 'load_table',
            'load_perov5', 'load_mp20', 'load_mp20_qe', 'mp20_crystals', 'split_indices', 'perov5_splits',
-           'mp20_qe_split', 'mp20_qe_splits', 'pick_rows', 'validate_structure', 'structure_from_cif', 'read_structure',
-           'prototype_structure']
+           'mp20_qe_split', 'mp20_qe_twins', 'mp20_qe_splits', 'pick_rows', 'validate_structure', 'structure_from_cif',
+           'read_structure', 'prototype_structure']
 
 # %% ../nbs/02_data.ipynb #38e4d0a4
 # txie-93/cdvae main, the tree whose blob ids are pinned below
@@ -254,17 +254,50 @@ def mp20_qe_split(df: pd.DataFrame | None = None) -> pd.Series:
     return pd.Series(name, index=pd.Index(lab.row_index.values, name="row_index"), name="split")
 
 # %% ../nbs/02_data.ipynb #397b144b
-def mp20_qe_splits(nonmetals_only: bool = False, seed: int = 0) -> dict[str, pd.DataFrame]:
+def _twin_rows(lab: pd.DataFrame, part: pd.Series) -> pd.DataFrame:
+    """Every (row, twin) pair of `lab` in different parts whose crystals `StructureMatcher` matches in either direction
+    (its `fit` is not symmetric), the row in the later part."""
+    from pymatgen.analysis.structure_matcher import StructureMatcher
+    order = {k: i for i, k in enumerate(SPLITS)}
+    sm, out = StructureMatcher(), []
+    for _, g in lab.groupby("formula", sort=False):              # a match needs the same reduced formula
+        if g.row_index.map(part).nunique() < 2: continue
+        rows = list(g.row_index)
+        st = {r: structure_from_cif(c, f"MP-20 row {r}") for r, c in zip(rows, g.cif)}
+        for i, a in enumerate(rows):
+            for b in rows[i + 1:]:
+                if part[a] == part[b] or not (sm.fit(st[a], st[b]) or sm.fit(st[b], st[a])): continue
+                late, early = (a, b) if order[part[a]] > order[part[b]] else (b, a)
+                out.append(dict(row_index=late, part=part[late], twin=early, twin_part=part[early]))
+    return pd.DataFrame(out, columns=["row_index", "part", "twin", "twin_part"])
+
+def mp20_qe_twins() -> pd.DataFrame:
+    """Crystals of the one MP-20 split that repeat a crystal of an earlier part: every val row that pymatgen's
+    `StructureMatcher` (default tolerances, either direction) matches to a train crystal, and every test row it
+    matches to a train or val crystal, with that twin (one row per pair). About 20 s once; cached on disk by the data
+    file's checksum."""
+    src = fetch("mp_20/train_qe.csv.gz", download=False)
+    path = cache_dir()/f"mp20_qe_twins-v2-{sha256_file(src)[:16]}.csv"     # v2: either direction
+    if path.exists(): return pd.read_csv(path)
+    lab = load_mp20_qe(with_labels_only=True)
+    tw = _twin_rows(lab, mp20_qe_split(lab))
+    with atomic_open(path, "w") as f: tw.to_csv(f, index=False)
+    return tw
+
+# %% ../nbs/02_data.ipynb #4ef6b85a
+def mp20_qe_splits(nonmetals_only: bool = False, seed: int = 0, drop_twins: bool = True) -> dict[str, pd.DataFrame]:
     """The rows of each part of `mp20_qe_split` (labelled MP-20 train crystals; `nonmetals_only` filters, never
-    re-splits)."""
+    re-splits). `drop_twins` leaves out of val and test every crystal that repeats one of an earlier part
+    (`mp20_qe_twins`), so a model trained on the train part never scores a crystal it has seen."""
     if seed != MP20_QE_SPLIT["seed"]:
         raise DataError(f"there is one MP-20 split (seed {MP20_QE_SPLIT['seed']}, the band-gap head's); got "
                         f"seed={seed!r}. Re-splitting would put the head's training crystals into evaluation sets")
     df = load_mp20_qe(with_labels_only=True)
     part = mp20_qe_split(df).loc[df.row_index.values].to_numpy(dtype=str)
-    if nonmetals_only:
-        keep = (df.qe_class == "nonmetal").values
-        df, part = df[keep], part[keep]
+    keep = np.ones(len(df), dtype=bool)
+    if nonmetals_only: keep &= (df.qe_class == "nonmetal").values
+    if drop_twins: keep &= ~df.row_index.isin(mp20_qe_twins().row_index).values
+    df, part = df[keep], part[keep]
     return {k: df[part == k].reset_index(drop=True) for k in SPLITS}
 
 # %% ../nbs/02_data.ipynb #581dc8f3
