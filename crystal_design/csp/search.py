@@ -111,7 +111,8 @@ def run(self: BasinHopping,
             self.log.append(dict(eval=self.evals, move="initial", reward=np.nan, outcome=r.status,
                                  energy=r.energy_per_atom,
                                  current=(cur or r).energy_per_atom, best=self.best.energy_per_atom,
-                                 n_atoms=len(r.structure), seconds=time.perf_counter() - self.t0))
+                                 n_atoms=len(r.structure), relaxed_atoms=len(r.structure),
+                                 seconds=time.perf_counter() - self.t0))
         if self.hit_at: break
     if cur is None: raise CrystalDesignError("no structure of the initial population relaxed")
     zs, acts, rews = [], [], []
@@ -144,7 +145,8 @@ def run(self: BasinHopping,
         self.log.append(dict(eval=self.evals, move=move, reward=rew, penalised=bool(why),
                              outcome=why or ("accepted" if accepted else "rejected"),
                              energy=e_new, current=cur.energy_per_atom, best=self.best.energy_per_atom,
-                             n_atoms=len(cur.structure), seconds=time.perf_counter() - self.t0))
+                             n_atoms=len(cur.structure), relaxed_atoms=len(r.structure) if new is not None else None,
+                             seconds=time.perf_counter() - self.t0))
         if len(zs) == c.horizon:
             self.policy.update(zs, acts, rews)
             zs, acts, rews = [], [], []
